@@ -1,0 +1,227 @@
+"""Who the parties are: their documents and whether they can sign online.
+
+Manual 5.3.1 / 5.4.1 (选择合同签署方式, 填写买方信息, 填写卖方信息).  The manual
+reuses the numbers 5.2.2.x for the sub-steps printed under 5.3.1; we cite 5.3.1.
+
+>>> allowed_doc_types(AllowedDocTypesInput(role="buyer", type="individual", origin="hk")).doc_types
+['hk_macau_permit']
+>>> p = {"type": "individual", "origin": "mainland", "capacity": "full", "via_agent": False, "can_use_isz": True}
+>>> signing_options(SigningOptionsInput.model_validate(
+...     {"parties": [dict(p, role="buyer"), dict(p, role="seller")]})).online_allowed
+True
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ._base import RuleInput, RuleOutput, invalid_input, rule
+from .codes import DOC_TYPE_NAMES, ORIGIN_NAMES, Capacity, DocType, Origin, PartyType, Role
+
+_ORGS = ("enterprise", "other_org")
+
+# 5.3.1 填写买方信息 / 5.4.1: a buyer's document type is fixed by where the buyer is from.
+_BUYER_DOCS: dict[str, list[DocType]] = {
+    "mainland": ["resident_id", "officer_id"],
+    "hk": ["hk_macau_permit"],
+    "macau": ["hk_macau_permit"],
+    "taiwan": ["taiwan_permit"],
+    "foreign": ["passport"],
+}
+# 5.3.1 填写卖方信息: the seller's fields come from the title certificate, so every
+# document a certificate of that origin may carry.
+_SELLER_DOCS: dict[str, list[DocType]] = {
+    "mainland": ["resident_id", "officer_id"],
+    "hk": ["hk_id", "hk_macau_permit", "hkmt_residence_permit", "passport"],
+    "macau": ["macau_id", "hk_macau_permit", "hkmt_residence_permit", "passport"],
+    "taiwan": ["taiwan_permit", "hkmt_residence_permit", "passport"],
+    "foreign": ["passport", "foreign_permanent_id"],
+}
+
+MESSAGES = {
+    "buyer": (
+        "{who}买方的证件类型只能选择：{docs}（手册5.3.1、5.4.1 填写买方信息）。",
+        "A buyer who is {who_en} can only use: {docs_en} (manual 5.3.1, 5.4.1, buyer information).",
+    ),
+    "buyer_org": (
+        "买方为企业或其他组织时，证件类型选择统一社会信用代码（手册5.3.1 填写买方信息）。",
+        "A buyer that is an enterprise or other organisation uses its unified social credit code "
+        "(manual 5.3.1, buyer information).",
+    ),
+    "seller": (
+        "卖方名称、国籍/地区、证件号码等取自产权证书，不可修改（如有问题请到不动产登记中心修改）；"
+        "{who}卖方的产权证书上可能记载的证件为：{docs}（手册5.3.1 填写卖方信息）。",
+        "A seller's name, nationality/region and ID number come from the title certificate and cannot be "
+        "edited (ask the real estate registration centre to correct them); a certificate of a seller who is "
+        "{who_en} may carry: {docs_en} (manual 5.3.1, seller information).",
+    ),
+    "seller_hk_macau": (
+        "卖方证件号码为港澳身份证号码的，证件类型须对应选择“港澳居民身份证”（本系统中为{idcard}）。",
+        "If the certificate carries a Hong Kong or Macau identity card number, choose the document type "
+        "“港澳居民身份证” (here: {idcard_en}).",
+    ),
+    "seller_org": (
+        "卖方为企业或其他组织时，证件类型为统一社会信用代码，取自产权证书，不可修改（手册5.3.1 填写卖方信息）。",
+        "A seller that is an enterprise or other organisation is identified by its unified social credit code, "
+        "taken from the title certificate and not editable (manual 5.3.1, seller information).",
+    ),
+}
+
+# 5.3.1 选择合同签署方式 items 1–4 (5.4.1 repeats them); one entry per reason code.
+REASONS: dict[str, tuple[str, str]] = {
+    "organization_party": (
+        "{party}为法人或其他组织，只能线下签署（手册5.3.1 选择合同签署方式 第1种情况）。",
+        "{party_en} is a legal person or other organisation, so the contract can only be signed offline "
+        "(manual 5.3.1, signing method, case 1).",
+    ),
+    "overseas_party": (
+        "{party}为境外人士（{origin}），只能线下签署（手册5.3.1 第2种情况写“买卖一方或双方”，5.4.1 只写“买方”；"
+        "本助手采用较严格的5.3.1，买方或卖方为境外人士均须线下签署）。",
+        "{party_en} is from outside the mainland ({origin_en}), so the contract can only be signed offline "
+        "(manual 5.3.1 case 2 says “either or both parties”, 5.4.1 says “the buyer”; we follow the stricter "
+        "5.3.1).",
+    ),
+    "incapacity": (
+        "{party}为无民事行为能力人或限制民事行为能力人，只能线下签署（手册5.3.1 第3种情况）。",
+        "{party_en} has no or limited civil capacity, so the contract can only be signed offline "
+        "(manual 5.3.1, case 3).",
+    ),
+    "agent_without_esign": (
+        "{party}委托代理人办理，无法使用电子签章，只能线下签署（手册5.3.1 第4种情况）。",
+        "{party_en} acts through an entrusted agent and cannot use an electronic signature, so the contract "
+        "can only be signed offline (manual 5.3.1, case 4).",
+    ),
+    "isz_unavailable": (
+        "{party}无法下载i深圳APP或无法通过实人认证，只能线下签署（手册5.3.1：所有买卖双方都能下载i深圳APP"
+        "并线上签署的才可选线上签署；5.3.5.1：无法实人认证的，只能选择线下签署）。",
+        "{party_en} cannot install i深圳 (iShenzhen) or pass its real-person authentication, so the contract "
+        "can only be signed offline (manual 5.3.1: online only when every party can sign in i深圳; "
+        "5.3.5.1: whoever cannot pass the authentication signs offline).",
+    ),
+}
+
+
+def _names(docs: list[DocType]) -> tuple[str, str]:
+    return "、".join(DOC_TYPE_NAMES[d][0] for d in docs), ", ".join(DOC_TYPE_NAMES[d][1] for d in docs)
+
+
+class AllowedDocTypesInput(RuleInput):
+    role: Role
+    type: PartyType
+    origin: Origin
+
+
+class AllowedDocTypes(RuleOutput):
+    doc_types: list[DocType]
+    message: str
+    message_en: str
+
+
+@rule("allowed_doc_types", AllowedDocTypesInput)
+def allowed_doc_types(inp: AllowedDocTypesInput) -> AllowedDocTypes:
+    """The document types a buyer or seller may carry (manual 5.3.1 / 5.4.1).
+
+    >>> allowed_doc_types(AllowedDocTypesInput(role="seller", type="individual", origin="hk")).doc_types
+    ['hk_id', 'hk_macau_permit', 'hkmt_residence_permit', 'passport']
+    >>> allowed_doc_types(AllowedDocTypesInput(role="buyer", type="enterprise", origin="foreign")).doc_types
+    ['uscc']
+    """
+    if inp.type in _ORGS:
+        zh, en = MESSAGES["buyer_org" if inp.role == "buyer" else "seller_org"]
+        return AllowedDocTypes(doc_types=["uscc"], message=zh, message_en=en)
+    who, who_en = ORIGIN_NAMES[inp.origin]
+    if inp.role == "buyer":
+        docs = _BUYER_DOCS[inp.origin]
+        zh, en = MESSAGES["buyer"]
+    else:
+        docs = _SELLER_DOCS[inp.origin]
+        zh, en = MESSAGES["seller"]
+    names, names_en = _names(docs)
+    zh = zh.format(who=who, docs=names)
+    en = en.format(who_en=who_en, docs_en=names_en)
+    if inp.role == "seller" and inp.origin in ("hk", "macau"):
+        card: DocType = "hk_id" if inp.origin == "hk" else "macau_id"
+        extra_zh, extra_en = MESSAGES["seller_hk_macau"]
+        zh += extra_zh.format(idcard=DOC_TYPE_NAMES[card][0])
+        en += " " + extra_en.format(idcard_en=DOC_TYPE_NAMES[card][1])
+    return AllowedDocTypes(doc_types=docs, message=zh, message_en=en)
+
+
+class Party(RuleInput):
+    role: Role
+    type: PartyType
+    origin: Origin
+    capacity: Capacity
+    via_agent: bool
+    can_use_isz: bool
+
+
+class SigningOptionsInput(RuleInput):
+    parties: list[Party]
+
+
+ReasonCode = Literal[
+    "organization_party", "overseas_party", "incapacity", "agent_without_esign", "isz_unavailable"
+]
+
+
+class Reason(RuleOutput):
+    code: ReasonCode
+    party_index: int
+    message: str
+    message_en: str
+
+
+class SigningOptions(RuleOutput):
+    online_allowed: bool
+    reasons: list[Reason]
+
+
+def _reason_codes(party: Party) -> list[ReasonCode]:
+    codes: list[ReasonCode] = []
+    if party.type in _ORGS:
+        codes.append("organization_party")
+    if party.origin != "mainland":
+        codes.append("overseas_party")
+    if party.capacity != "full":
+        codes.append("incapacity")
+    if party.via_agent:
+        codes.append("agent_without_esign")
+    if not party.can_use_isz:
+        codes.append("isz_unavailable")
+    return codes
+
+
+@rule("signing_options", SigningOptionsInput)
+def signing_options(inp: SigningOptionsInput) -> SigningOptions:
+    """Whether the contract may be signed online (manual 5.3.1 / 5.4.1 选择合同签署方式).
+
+    Online only when no reason applies; one reason per (code, party), parties in order.
+
+    >>> hk = Party(role="buyer", type="individual", origin="hk", capacity="full", via_agent=False, can_use_isz=True)
+    >>> co = Party(role="seller", type="enterprise", origin="mainland", capacity="full", via_agent=False,
+    ...            can_use_isz=True)
+    >>> [(r.code, r.party_index) for r in signing_options(SigningOptionsInput(parties=[hk, co])).reasons]
+    [('overseas_party', 0), ('organization_party', 1)]
+    """
+    roles = {p.role for p in inp.parties}
+    if roles != {"buyer", "seller"}:
+        raise invalid_input("至少需要一名买方和一名卖方", "at least one buyer and one seller are required")
+    counts = {"buyer": 0, "seller": 0}
+    reasons: list[Reason] = []
+    for index, party in enumerate(inp.parties):
+        counts[party.role] += 1
+        label = f"{'买方' if party.role == 'buyer' else '卖方'}{counts[party.role]}"
+        label_en = f"{party.role.capitalize()} {counts[party.role]}"
+        origin, origin_en = ORIGIN_NAMES[party.origin]
+        for code in _reason_codes(party):
+            zh, en = REASONS[code]
+            reasons.append(
+                Reason(
+                    code=code,
+                    party_index=index,
+                    message=zh.format(party=label, origin=origin),
+                    message_en=en.format(party_en=label_en, origin_en=origin_en),
+                )
+            )
+    return SigningOptions(online_allowed=not reasons, reasons=reasons)

@@ -1,0 +1,53 @@
+"""Text normalisation shared by the rules: widths, spaces, Chinese scripts.
+
+>>> to_halfwidth("Ａ１２３４５６（３）")
+'A123456(3)'
+>>> strip_spaces(" 陈 大文\u3000")
+'陈大文'
+>>> same_script_insensitive("陳大文", "陈大文")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_SPACES = re.compile(r"\s+")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space to half-width."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        elif code == 0x3000:
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def strip_spaces(text: str) -> str:
+    """Remove every white-space character, inner ones included (U+3000 too)."""
+    return _SPACES.sub("", text)
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc  # opencc-python-reimplemented; loaded on first use only
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters to Simplified (OpenCC ``t2s``)."""
+    return str(_t2s().convert(text))
+
+
+def same_script_insensitive(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are the same once both are in Simplified characters."""
+    return to_simplified(a) == to_simplified(b)
