@@ -44,7 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "empty": ("产权证书编号为空，请输入编号。", "The certificate number is empty; please enter it."),
     "wrong_type": (
         "这是{right}的编号格式，请将产权证书类型选为“{right}”（手册5.2.2）。",
-        "This is the number format of a {right_en}; please choose {right} as the certificate type "
+        "This number has the format of the {right_en}; please choose {right} as the certificate type "
         "(manual 5.2.2).",
     ),
     "realty_prefix": (
