@@ -1,11 +1,13 @@
-"""``python -m bot``: start esf-guide with the settings of ``config.yaml``.
+"""``python -m bot``: esf-guide's doors.
 
-Until the web server lands, this is the terminal chat (``python -m bot chat``).
+python -m bot [serve]        the web server (JSON API) — what ``make run`` starts
+python -m bot chat           a conversation in the terminal
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from esf_settings import ConfigError, load_settings
@@ -13,25 +15,40 @@ from esf_settings import ConfigError, load_settings
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="esf-guide")
-    parser.add_argument("command", nargs="?", default="chat", choices=["chat"])
+    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "chat"])
     parser.add_argument("--config", help="settings file (default: ESF_CONFIG or ./config.yaml)")
-    parser.add_argument("--lang", choices=["zh", "en"], default=None)
+    parser.add_argument("--lang", choices=["zh", "zh-Hant", "en"], default=None)
+    parser.add_argument("--session", help="chat: continue this session id")
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    from .terminal import chat
+    logging.basicConfig(
+        level=settings.logging.level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from dialogs.flows import FlowError
 
-    lang = args.lang or ("en" if settings.languages.default == "en" else "zh")
-    read = input if sys.stdin.isatty() else None
-    if read is not None:
-        try:
-            import readline  # noqa: F401  line editing and history for input()
-        except ImportError:
-            pass
-    chat(lang=lang, read=read)
+    try:
+        if args.command == "chat":
+            from dialogs.engine import Assistant
+
+            from .terminal import chat, stdin_reader
+
+            logging.getLogger().setLevel(logging.WARNING)
+            assistant = Assistant.from_settings(settings)
+            session = chat(assistant, session_id=args.session, lang=args.lang, read=stdin_reader("您> "))
+            print(f"(session {session})", file=sys.stderr)
+            return 0
+        from .web import serve
+
+        serve(settings)
+    except FlowError as exc:
+        print(f"flow error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -1,1 +1,23 @@
-"""The only code that speaks SQL (issue 3)."""
+"""The only code that speaks SQL: sessions, transcripts and events in SQLite (sqlite-utils)."""
+
+from .db import (
+    Message,
+    NewMessage,
+    SessionRecord,
+    StorageError,
+    Store,
+    UnknownSession,
+    VersionConflict,
+    migrations,
+)
+
+__all__ = [
+    "Message",
+    "NewMessage",
+    "SessionRecord",
+    "StorageError",
+    "Store",
+    "UnknownSession",
+    "VersionConflict",
+    "migrations",
+]

@@ -1,0 +1,176 @@
+"""The web door: the JSON API of ``chat-api.md`` on aiohttp.
+
+Thin: it validates the request, calls the engine, and shapes the answer or the
+error (``{"error": {"code", "message"}}``, never a stack trace).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+import rules
+from dialogs.engine import Assistant
+from dialogs.i18n import normalize_lang
+from storage import UnknownSession
+
+log = logging.getLogger("esf.web")
+ASSISTANT: web.AppKey[Assistant] = web.AppKey("assistant", Assistant)
+MAX_TEXT: web.AppKey[int] = web.AppKey("max_text", int)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NewSessionBody(_Body):
+    lang: str | None = None
+
+
+class ChatBody(_Body):
+    session_id: str = Field(min_length=1, max_length=200)
+    text: str | None = None
+    payload: str | None = Field(default=None, max_length=200)
+    lang: str | None = None
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response({"error": {"code": code, "message": message}}, status=status, headers=headers)
+
+
+@web.middleware
+async def errors_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.code, exc.message)
+    except web.HTTPRequestEntityTooLarge:
+        return error_response(413, "too_large", "request body too large")
+    except web.HTTPException as exc:
+        if exc.status >= 400:
+            return error_response(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+        raise
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "internal error")
+
+
+async def _json(request: web.Request) -> Any:
+    try:
+        raw = await request.read()
+        return json.loads(raw.decode("utf-8")) if raw else {}
+    except web.HTTPRequestEntityTooLarge:
+        raise
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "invalid_json", "the body is not valid UTF-8 JSON") from None
+
+
+def _parse(model: type[BaseModel], data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_body", "the body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise ApiError(400, "invalid_body", f"{where}: {err['msg']}") from None
+
+
+async def create_session(request: web.Request) -> web.Response:
+    body: NewSessionBody = _parse(NewSessionBody, await _json(request))
+    if body.lang is not None and normalize_lang(body.lang) is None:
+        raise ApiError(422, "invalid_lang", "lang must be zh, zh-Hant or en")
+    session_id = request.app[ASSISTANT].new_session(body.lang)
+    return web.json_response({"session_id": session_id}, status=201)
+
+
+async def chat(request: web.Request) -> web.Response:
+    body: ChatBody = _parse(ChatBody, await _json(request))
+    if body.text is not None and len(body.text) > request.app[MAX_TEXT]:
+        raise ApiError(413, "text_too_long", f"text is longer than {request.app[MAX_TEXT]} characters")
+    if body.lang is not None and normalize_lang(body.lang) is None:
+        raise ApiError(422, "invalid_lang", "lang must be zh, zh-Hant or en")
+    try:
+        turn = request.app[ASSISTANT].handle(body.session_id, body.text, body.payload, body.lang)
+    except UnknownSession:
+        raise ApiError(404, "unknown_session", "no such session (or it has expired)") from None
+    return web.json_response(turn.model_dump(mode="json"))
+
+
+async def messages(request: web.Request) -> web.Response:
+    session_id = request.match_info["session_id"]
+    try:
+        after = int(request.query.get("after", "0"))
+    except ValueError:
+        raise ApiError(400, "invalid_after", "after must be an integer") from None
+    store = request.app[ASSISTANT].store
+    if not store.session_exists(session_id):
+        raise ApiError(404, "unknown_session", "no such session (or it has expired)")
+    out = [
+        {"seq": m.seq, "from": m.sender, "text": m.text, "buttons": m.buttons, "at": m.at}
+        for m in store.messages(session_id, after=after)
+    ]
+    return web.json_response({"messages": out})
+
+
+async def rule(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    if name not in rules.REGISTRY:
+        raise ApiError(404, "unknown_rule", f"no rule named {name!r}")
+    payload = await _json(request)
+    try:
+        return web.json_response(rules.evaluate(name, payload))
+    except rules.RuleError as exc:
+        return web.json_response(exc.as_json(), status=422)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    assistant = request.app[ASSISTANT]
+    return web.json_response(
+        {"status": "ok", "flows": len(assistant.flows), "schema": assistant.store.schema_version()}
+    )
+
+
+def create_app(
+    assistant: Assistant, *, max_body_bytes: int = 64 * 1024, max_text_chars: int = 2000
+) -> web.Application:
+    app = web.Application(middlewares=[errors_middleware], client_max_size=max_body_bytes)
+    app[ASSISTANT] = assistant
+    app[MAX_TEXT] = max_text_chars
+    app.router.add_post("/api/sessions", create_session)
+    app.router.add_post("/api/chat", chat)
+    app.router.add_get("/api/sessions/{session_id}/messages", messages)
+    app.router.add_post("/api/rules/{name}", rule)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+def serve(settings: Any) -> None:
+    """Start the server with ``settings`` (``make run``)."""
+    assistant = Assistant.from_settings(settings)
+    app = create_app(
+        assistant,
+        max_body_bytes=settings.server.max_body_bytes,
+        max_text_chars=settings.limits.max_text_chars,
+    )
+    web.run_app(app, host=settings.server.host, port=settings.server.port, access_log=None, print=_announce)
+
+
+def _announce(text: str) -> None:
+    log.info(text.strip())
+    print(text.strip(), flush=True)

@@ -1,0 +1,1009 @@
+"""The dialog engine: runs the flows, understands answers, keeps the session.
+
+``Assistant.handle(session_id, text=None, payload=None, lang=None)`` is one turn:
+it loads the session, works out what the person meant (a button, a global
+command, an answer to the current question, a question on the side, a wish to
+do something else), moves the flow on, and saves the new state together with
+the turn's messages in one transaction.  It returns the turn in the shape of
+``chat-api.md``.  Nothing a person types can make it raise: a fault inside a
+turn is logged (without personal data) and answered with an apology, and the
+session stays as it was.
+
+Every text comes from ``messages.yaml`` or the flows; none is written here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+from pydantic import BaseModel
+
+import rules
+from storage import NewMessage, Store, UnknownSession, VersionConflict
+
+from .flows import load_flows
+from .i18n import Lang, normalize_lang, pick
+from .nlu import NLU, Parse, normalize_text
+from .privacy import mask_text
+from .render import evaluate, render
+from .schema import Ask, Flow, Step
+
+log = logging.getLogger("esf.engine")
+
+MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
+STATE_VERSION = 1
+FLOW_CONFIDENCE = 0.5  # below this a flow intent does not start a flow (no flow active)
+SWITCH_CONFIDENCE = 0.7  # mid-flow, a wish for another flow must be this clear …
+SWITCH_MIN_CHARS = 4  # … and this long: “六级” is a (bad) answer, “我要注销网签” a wish
+_MAX_STEPS_PER_TURN = 200
+_QUESTION = re.compile(
+    r"[?？吗呢么]\s*$|^(怎么|如何|为什么|能不能|可以|是否|什么|哪|谁|多少|how|what|why|can|do|does|is|are|which|who|when|where)\b",
+    re.I,
+)
+
+__all__ = ["Assistant", "FaqAnswer", "Turn", "UnknownSession"]
+
+
+# ---------------------------------------------------------------------------- the turn (chat-api.md)
+class ButtonOut(BaseModel):
+    title: str
+    payload: str
+
+
+class ReplyOut(BaseModel):
+    text: str
+    buttons: list[ButtonOut] = []
+
+
+class Progress(BaseModel):
+    current: int
+    total: int
+
+
+class TurnState(BaseModel):
+    flow: str | None
+    step: str | None
+    progress: Progress | None
+    slots: dict[str, Any]
+
+
+class Turn(BaseModel):
+    session_id: str
+    replies: list[ReplyOut]
+    state: TurnState
+    handoff: bool
+
+
+# ---------------------------------------------------------------------------- FAQ hook
+class FaqAnswer(BaseModel):
+    answers: list[dict[str, Any]] = []
+    fallback: bool = True
+    message: str | None = None
+
+
+class FaqLike(Protocol):
+    def ask(self, question: str, lang: str) -> FaqAnswer: ...
+
+
+class NoFaq:
+    """Until the knowledge base exists: every question falls back to 12345."""
+
+    def ask(self, question: str, lang: str) -> FaqAnswer:
+        return FaqAnswer(answers=[], fallback=True, message=None)
+
+
+# ---------------------------------------------------------------------------- per-turn work area
+@dataclass
+class _Ctx:
+    state: dict[str, Any]
+    lang: Lang
+    replies: list[ReplyOut] = field(default_factory=list)
+    parse: Parse | None = None
+    progress_memo: dict[tuple[Any, ...], Progress | None] = field(default_factory=dict)
+
+    def say(self, text: str, buttons: list[ButtonOut] | None = None) -> None:
+        if text.strip() or buttons:
+            self.replies.append(ReplyOut(text=text.strip(), buttons=buttons or []))
+
+    def add_buttons(self, buttons: list[ButtonOut]) -> None:
+        if not self.replies:
+            self.replies.append(ReplyOut(text="", buttons=[]))
+        self.replies[-1].buttons.extend(buttons)
+
+
+def new_state(lang: Lang) -> dict[str, Any]:
+    return {
+        "v": STATE_VERSION,
+        "lang": lang,
+        "lang_set": False,
+        "flow": None,
+        "step": None,
+        "slots": {},
+        "results": {},
+        "history": [],
+        "failures": 0,
+        "suspended": [],
+        "pending": None,
+        "handoff": False,
+    }
+
+
+class Assistant:
+    """The engine behind every door (web, Telegram, terminal, tests)."""
+
+    def __init__(
+        self,
+        store: Store,
+        flows: dict[str, Flow] | None = None,
+        nlu: NLU | None = None,
+        faq: FaqLike | None = None,
+        *,
+        default_lang: Lang = "zh",
+        max_failures: int = 3,
+        max_text_chars: int = 2000,
+        today: Callable[[], datetime.date] = datetime.date.today,
+        messages: dict[str, Any] | None = None,
+    ) -> None:
+        self.store = store
+        self.flows = flows if flows is not None else load_flows()
+        self.nlu = nlu if nlu is not None else NLU.load()
+        self.faq: FaqLike = faq if faq is not None else NoFaq()
+        self.default_lang = default_lang
+        self.max_failures = max_failures
+        self.max_text_chars = max_text_chars
+        self.today = today
+        self.m: dict[str, Any] = messages or yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+
+    @classmethod
+    def from_settings(
+        cls, settings: Any, store: Store | None = None, faq: FaqLike | None = None
+    ) -> Assistant:
+        store = store or Store(settings.database.path, ttl_seconds=settings.limits.session_ttl_minutes * 60)
+        return cls(
+            store,
+            load_flows(settings.paths.flows),
+            faq=faq,
+            default_lang=settings.languages.default,
+            max_failures=settings.limits.max_failures_per_step,
+            max_text_chars=settings.limits.max_text_chars,
+        )
+
+    # ------------------------------------------------------------------ sessions
+    def new_session(self, lang: str | None = None) -> str:
+        """A new conversation; its id is 192 random bits, never derived from user data."""
+        session_id = secrets.token_urlsafe(24)
+        chosen = normalize_lang(lang)
+        state = new_state(chosen or self.default_lang)
+        state["lang_set"] = chosen is not None
+        self.store.create_session(session_id, state)
+        return session_id
+
+    def state_of(self, session_id: str) -> dict[str, Any]:
+        return self.store.load_session(session_id).state
+
+    # ------------------------------------------------------------------ one turn
+    def handle(
+        self, session_id: str, text: str | None = None, payload: str | None = None, lang: str | None = None
+    ) -> Turn:
+        """One turn. Raises :class:`UnknownSession` for an unknown or expired session only."""
+        started = time.perf_counter()
+        for attempt in range(3):
+            record = self.store.load_session(session_id)
+            state = _upgrade(record.state)
+            ctx = _Ctx(state=state, lang=state["lang"])
+            user_text = text if text is not None else None
+            try:
+                self._turn(ctx, text, payload, lang)
+                saved_state = ctx.state
+            except Exception:  # a bug, never the person's fault: apologise, keep the old state
+                log.exception("turn failed (session %s…, flow %s)", session_id[:6], state.get("flow"))
+                ctx = _Ctx(state=_upgrade(record.state), lang=record.state.get("lang", self.default_lang))
+                ctx.say(self._t("internal_error", ctx.lang))
+                saved_state = ctx.state
+            messages = []
+            if user_text is not None or payload is not None:
+                shown = user_text if user_text is not None else payload or ""
+                messages.append(NewMessage("user", mask_text(shown[: self.max_text_chars])))
+            for reply in ctx.replies:
+                buttons = [b.model_dump() for b in reply.buttons]
+                messages.append(NewMessage("assistant", mask_text(reply.text), buttons))
+            try:
+                self.store.save_turn(session_id, saved_state, record.version, messages)
+            except VersionConflict:
+                if attempt == 2:
+                    raise
+                continue
+            log.info(
+                "turn session=%s… flow=%s step=%s replies=%d ms=%.2f",
+                session_id[:6],
+                saved_state["flow"],
+                saved_state["step"],
+                len(ctx.replies),
+                (time.perf_counter() - started) * 1000,
+            )
+            return self._turn_out(session_id, ctx)
+        raise AssertionError("unreachable")
+
+    def _turn(self, ctx: _Ctx, text: str | None, payload: str | None, lang: str | None) -> None:
+        chosen = normalize_lang(lang)
+        if chosen is not None:
+            ctx.state["lang"], ctx.state["lang_set"], ctx.lang = chosen, True, chosen
+        if payload:
+            payload = payload.strip()
+            if payload.startswith("/"):
+                self._command_payload(ctx, payload)
+            else:
+                self._free_text(ctx, text if text is not None else payload, button=payload)
+            return
+        if text is None:
+            self._ask_again_or_greet(ctx)
+            return
+        if len(text) > self.max_text_chars:
+            ctx.say(self._t("too_long", ctx.lang, limit=self.max_text_chars))
+            self._ask_again_or_greet(ctx, quiet=True)
+            return
+        if not text.strip():
+            ctx.say(self._t("empty_input", ctx.lang))
+            self._ask_again_or_greet(ctx, quiet=True)
+            return
+        ctx.parse = self.nlu.parse(text, today=self.today())
+        self._detect_language(ctx, text)
+        if ctx.parse.command:
+            self._command(ctx, ctx.parse.command, text)
+            return
+        self._free_text(ctx, text, button=None)
+
+    # ------------------------------------------------------------------ language
+    def _detect_language(self, ctx: _Ctx, text: str) -> None:
+        """On a session with no chosen language, follow the script the person writes in."""
+        if ctx.state["lang_set"]:
+            return
+        letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+        han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        guess: Lang | None = None
+        if han == 0 and letters >= 3:
+            guess = "en"
+        elif han and normalize_text(text) != text.strip().lower() and _has_traditional(text):
+            guess = "zh-Hant"
+        elif han:
+            guess = "zh"
+        if guess is not None:
+            ctx.state["lang"], ctx.lang = guess, guess
+            ctx.state["lang_set"] = True
+
+    # ------------------------------------------------------------------ commands
+    def _command_payload(self, ctx: _Ctx, payload: str) -> None:
+        verb, _, arg = payload[1:].partition(" ")
+        arg = arg.strip()
+        if verb == "flow" and arg in self.flows:
+            self._want_flow(ctx, arg)
+        elif verb == "switch" and arg in self.flows:
+            ctx.state["pending"] = None
+            self._suspend_current(ctx)
+            self._start_flow(ctx, arg)
+        elif verb == "stay":
+            ctx.state["pending"] = None
+            if ctx.state["flow"]:
+                ctx.say(self._t("stay", ctx.lang, title=self._flow_title(ctx.state["flow"], ctx.lang)))
+            self._ask_again_or_greet(ctx, quiet=True)
+        elif verb == "resume":
+            self._resume(ctx)
+        elif verb == "drop":
+            ctx.state["suspended"] = []
+            ctx.say(self._t("dropped", ctx.lang), self._menu(ctx.lang))
+        elif verb == "lang":
+            self._set_language(ctx, arg)
+        elif verb == "faq":
+            ctx.say(self._t("ask_question", ctx.lang))
+        elif verb == "menu":
+            ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
+        elif verb == "next":
+            self._ask_again_or_greet(ctx)
+        elif verb in ("help", "back", "restart", "cancel", "progress", "human", "language"):
+            self._command(ctx, verb, "")
+        else:
+            ctx.say(self._t("stale_button", ctx.lang))
+            self._ask_again_or_greet(ctx, quiet=True)
+
+    def _command(self, ctx: _Ctx, command: str, text: str) -> None:
+        state = ctx.state
+        flow_id = state["flow"]
+        if command == "help":
+            ctx.say(self._t("help", ctx.lang))
+            step = self._current_step(state)
+            if step is not None and step.ask is not None and step.ask.help is not None:
+                ctx.say(self._render_text(step.ask.help.zh, step.ask.help.en, ctx))
+            self._ask_again_or_greet(ctx, quiet=True)
+        elif command == "back":
+            self._back(ctx)
+        elif command == "restart":
+            if flow_id is None:
+                ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
+                return
+            self._clear_flow_slots(state, self.flows[flow_id])
+            ctx.say(self._t("restarted", ctx.lang, title=self._flow_title(flow_id, ctx.lang)))
+            self._enter(ctx, flow_id, 0)
+        elif command == "cancel":
+            if state["handoff"]:
+                state["handoff"] = False
+                self.store.add_event(None, "handoff_cancelled", {})
+                ctx.say(self._t("handoff_cancelled", ctx.lang))
+                self._ask_again_or_greet(ctx, quiet=True)
+            elif state["pending"]:
+                state["pending"] = None
+                self._ask_again_or_greet(ctx)
+            elif flow_id is not None:
+                title = self._flow_title(flow_id, ctx.lang)
+                self._finish_flow(state)
+                ctx.say(self._t("cancelled", ctx.lang, title=title), self._menu(ctx.lang))
+                self._offer_resume(ctx)
+            else:
+                ctx.say(self._t("no_flow", ctx.lang), self._menu(ctx.lang))
+        elif command == "progress":
+            if flow_id is None:
+                ctx.say(self._t("no_flow", ctx.lang), self._menu(ctx.lang))
+                return
+            progress = self._progress(ctx)
+            current, total = (progress.current, progress.total) if progress else (0, 0)
+            ctx.say(
+                self._t(
+                    "progress_report",
+                    ctx.lang,
+                    title=self._flow_title(flow_id, ctx.lang),
+                    current=current,
+                    total=total,
+                )
+            )
+            self._ask_again_or_greet(ctx, quiet=True)
+        elif command == "human":
+            state["handoff"] = True
+            ctx.say(self._t("handoff", ctx.lang))
+        elif command == "language":
+            target = _language_named(text)
+            if target is not None:
+                self._set_language(ctx, target)
+            else:
+                ctx.say(self._t("choose_language", ctx.lang), self._buttons("language_buttons", ctx.lang))
+        else:
+            self._ask_again_or_greet(ctx)
+
+    def _set_language(self, ctx: _Ctx, lang: str) -> None:
+        chosen = normalize_lang(lang)
+        if chosen is None:
+            ctx.say(self._t("choose_language", ctx.lang), self._buttons("language_buttons", ctx.lang))
+            return
+        ctx.state["lang"], ctx.state["lang_set"], ctx.lang = chosen, True, chosen
+        ctx.say(self._t("language_set", ctx.lang))
+        self._ask_again_or_greet(ctx, quiet=True)
+
+    # ------------------------------------------------------------------ free text and answers
+    def _free_text(self, ctx: _Ctx, text: str, button: str | None) -> None:
+        state = ctx.state
+        parse = ctx.parse
+        if state["pending"] and state["pending"].get("kind") == "switch":
+            yes = _yes_no(text, parse)
+            target = state["pending"]["flow"]
+            if yes is True:
+                self._command_payload(ctx, f"/switch {target}")
+                return
+            if yes is False:
+                self._command_payload(ctx, "/stay")
+                return
+            state["pending"] = None  # anything else: drop the question, treat the text normally
+        step = self._current_step(state)
+        if step is not None and step.ask is not None:
+            # Free-text questions accept almost anything: look for a question or a wish first.
+            if button is None and self._looks_like_digression(ctx, step.ask.type):
+                if self._digress(ctx, text):
+                    return
+            ok, value, error = self._accept(ctx, step, text, button)
+            if ok:
+                self._set_slot(ctx, step, value)
+                self._continue(ctx)
+                return
+            if button is None and self._digress(ctx, text):
+                return
+            state["failures"] += 1
+            ctx.say(error)
+            if state["failures"] >= self.max_failures:
+                ctx.say(self._t("too_many_failures", ctx.lang), self._buttons("failure_buttons", ctx.lang))
+            self._ask(ctx, step, quiet=True)
+            return
+        if state["handoff"]:
+            if not self._answer_question(ctx, text, quiet_fallback=True):
+                ctx.say(self._t("handoff_waiting", ctx.lang))
+            return
+        # No question open: what does the person want?
+        if parse is not None and parse.intent in self.flows and parse.confidence >= FLOW_CONFIDENCE:
+            self._want_flow(ctx, parse.intent)
+            return
+        intent = parse.intent if parse is not None else None
+        if intent in ("greet",):
+            ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
+        elif intent == "thanks":
+            ctx.say(self._t("thanks", ctx.lang))
+        elif intent == "goodbye":
+            ctx.say(self._t("goodbye", ctx.lang))
+        elif not self._answer_question(ctx, text, quiet_fallback=False):
+            ctx.add_buttons(self._menu(ctx.lang))
+
+    def _looks_like_digression(self, ctx: _Ctx, slot_type: str) -> bool:
+        """Before taking text as an answer: is it rather a question on the side?
+
+        Free-text questions accept almost anything, so any question or clear wish counts;
+        elsewhere only a real question of some length (“公司的房子能线上签吗？” at a choice
+        whose synonyms include 公司), so that “是吗？” or “六级” stay answers.
+        """
+        parse = ctx.parse
+        if parse is None:
+            return False
+        question = _QUESTION.search(parse.normalized) is not None
+        if slot_type in ("text", "name"):
+            return question or (parse.intent in (*self.flows, "faq") and parse.confidence >= 0.75)
+        return question and len(parse.normalized.replace(" ", "")) >= 6
+
+    def _digress(self, ctx: _Ctx, text: str) -> bool:
+        """A question or another wish in the middle of a flow; True when handled."""
+        parse = ctx.parse
+        if parse is None:
+            return False
+        current = ctx.state["flow"]
+        if (
+            parse.intent in self.flows
+            and parse.intent != current
+            and parse.confidence >= SWITCH_CONFIDENCE
+            and len(parse.normalized.replace(" ", "")) >= SWITCH_MIN_CHARS
+        ):
+            self._want_flow(ctx, parse.intent)
+            return True
+        if parse.intent in ("faq", "out_of_scope") or (
+            parse.intent not in (current, "affirm", "deny") and _QUESTION.search(parse.normalized)
+        ):
+            self._answer_question(ctx, text, quiet_fallback=False)
+            step = self._current_step(ctx.state)
+            if step is not None:
+                ctx.say(self._t("back_to_step", ctx.lang))
+                self._ask(ctx, step, quiet=True)
+            return True
+        return False
+
+    def _answer_question(self, ctx: _Ctx, text: str, quiet_fallback: bool) -> bool:
+        """Answer from the FAQ; False when it had nothing (the fallback is said unless quiet)."""
+        result = self.faq.ask(text, ctx.lang)
+        if result.answers and not result.fallback:
+            best = result.answers[0]
+            ctx.say(
+                self._t(
+                    "faq_answer",
+                    ctx.lang,
+                    answer=best["answer"],
+                    sections="、".join(best.get("sections", [])),
+                )
+            )
+            return True
+        if not quiet_fallback:
+            ctx.say(result.message or self._t("faq_fallback", ctx.lang))
+        return False
+
+    def _accept(self, ctx: _Ctx, step: Step, text: str, button: str | None) -> tuple[bool, Any, str]:
+        """Is ``text`` (or the pressed ``button``) a good answer to ``step``? (ok, value, error)."""
+        ask = step.ask
+        assert ask is not None
+        lang = ctx.lang
+        parse = ctx.parse
+        raw = text.strip()
+        entities = parse.entities if parse is not None else []
+
+        def entity(kind: str) -> Any:
+            for e in entities:
+                if e.type == kind:
+                    return e
+            return None
+
+        def bad(key: str, **kw: Any) -> tuple[bool, Any, str]:
+            return False, None, self._t(f"invalid.{key}", lang, **kw)
+
+        candidate: Any
+        if ask.type == "choice":
+            visible = self._visible_choices(ctx, ask)
+            picked = _match_choice(visible, raw, button, lang)
+            if picked is None:
+                options = "、".join(pick(c.title.zh, c.title.en, lang) for c in visible)
+                return bad("choice", options=options)
+            candidate = picked.value
+        elif ask.type == "yes_no":
+            yes = True if button == "yes" else False if button == "no" else _yes_no(raw, parse)
+            if yes is None:
+                return bad("yes_no")
+            candidate = yes
+        elif ask.type in ("text", "name"):
+            limit = 50 if ask.type == "name" else 200
+            if not raw or len(raw) > limit:
+                return bad(ask.type)
+            candidate = raw
+        elif ask.type in ("id_number", "cert_number", "mobile"):
+            found = entity(ask.type)
+            candidate = found.raw if found is not None else raw
+            if not candidate:
+                return bad(ask.type)
+        elif ask.type == "amount":
+            found = entity("amount")
+            candidate = found.value if found is not None else _plain_int(raw)
+            if not isinstance(candidate, int) or isinstance(candidate, bool):
+                return bad("amount")
+            if (ask.min is not None and candidate < ask.min) or (ask.max is not None and candidate > ask.max):
+                return bad("amount_range", min=ask.min or 0, max=ask.max or 10**12)
+        elif ask.type == "date":
+            found = entity("date")
+            if found is None or found.extra.get("grain", "day") != "day":
+                return bad("date")
+            candidate = str(found.value)
+            day = datetime.date.fromisoformat(candidate)
+            if ask.future is True and day <= self.today():
+                return bad("date_past")
+            if ask.future is False and day > self.today():
+                return bad("date_future")
+        elif ask.type == "share":
+            if normalize_text(raw) in ("0", "零", "0%", "不转让", "none", "nothing"):
+                candidate = "0"
+            else:
+                found = entity("share")
+                if found is None:
+                    return bad("share")
+                candidate = str(found.value)
+        elif ask.type == "int":
+            candidate = _plain_int(raw)
+            low, high = ask.min if ask.min is not None else 0, ask.max if ask.max is not None else 10**9
+            if candidate is None or not low <= candidate <= high:
+                return bad("int", min=low, max=high)
+        else:  # pragma: no cover - the schema allows no other type
+            return bad("text")
+        if ask.validate_ is not None:
+            context = self._context(ctx, value=candidate)
+            payload = {k: evaluate(expr, context) for k, expr in ask.validate_.input.items()}
+            out = rules.evaluate(ask.validate_.rule, payload)
+            if not out.get(ask.validate_.ok):
+                message = out.get("message_en" if lang == "en" else "message") or self._t(
+                    "invalid.text", lang
+                )
+                return False, None, pick(message, message, lang) if lang == "zh-Hant" else message
+            if ask.validate_.store is not None:
+                candidate = out.get(ask.validate_.store, candidate)
+        return True, candidate, ""
+
+    def _visible_choices(self, ctx: _Ctx, ask: Ask) -> list[Any]:
+        context = self._context(ctx)
+        return [c for c in ask.choices if c.when is None or evaluate(c.when, context)]
+
+    def _set_slot(self, ctx: _Ctx, step: Step, value: Any) -> None:
+        state = ctx.state
+        assert step.ask is not None
+        slot = step.ask.slot
+        state["history"].append(
+            {
+                "kind": "answer",
+                "step": step.id,
+                "slot": slot,
+                "had": slot in state["slots"],
+                "old": state["slots"].get(slot),
+            }
+        )
+        state["slots"][slot] = value
+        state["failures"] = 0
+
+    # ------------------------------------------------------------------ running a flow
+    def _want_flow(self, ctx: _Ctx, flow_id: str) -> None:
+        state = ctx.state
+        current = state["flow"]
+        if current == flow_id:
+            self._ask_again_or_greet(ctx)
+            return
+        if current is not None:
+            state["pending"] = {"kind": "switch", "flow": flow_id}
+            names = {
+                "current": self._flow_title(current, ctx.lang),
+                "target": self._flow_title(flow_id, ctx.lang),
+            }
+            ctx.say(
+                self._t("switch_confirm", ctx.lang, **names),
+                [
+                    ButtonOut(title=self._t("switch_yes", ctx.lang, **names), payload=f"/switch {flow_id}"),
+                    ButtonOut(title=self._t("switch_no", ctx.lang, **names), payload="/stay"),
+                ],
+            )
+            return
+        self._start_flow(ctx, flow_id)
+
+    def _start_flow(self, ctx: _Ctx, flow_id: str) -> None:
+        """Start ``flow_id`` afresh: its own earlier answers go, other flows' stay."""
+        flow = self.flows[flow_id]
+        self._clear_flow_slots(ctx.state, flow)
+        ctx.say(
+            self._t(
+                "flow_start",
+                ctx.lang,
+                title=self._flow_title(flow_id, ctx.lang),
+                section=flow.section,
+                description=self._render_text(flow.description.zh, flow.description.en, ctx),
+            )
+        )
+        self._enter(ctx, flow_id, 0)
+
+    def _enter(self, ctx: _Ctx, flow_id: str, index: int) -> None:
+        state = ctx.state
+        state["flow"], state["step"], state["history"], state["failures"] = flow_id, None, [], 0
+        state["results"] = {}
+        self._run(ctx, index)
+
+    def _continue(self, ctx: _Ctx) -> None:
+        """After an answer: go on from the step after the current one."""
+        state = ctx.state
+        flow = self.flows[state["flow"]]
+        step = flow.step(state["step"])
+        self._run(ctx, flow.index(step.goto) if step.goto else flow.index(step.id) + 1)
+
+    def _run(self, ctx: _Ctx, index: int) -> None:
+        """Run steps from ``index`` until a question waits for an answer or the flow ends."""
+        state = ctx.state
+        flow = self.flows[state["flow"]]
+        for _ in range(_MAX_STEPS_PER_TURN):
+            if index >= len(flow.steps):
+                self._end_flow(ctx, flow, None)
+                return
+            step = flow.steps[index]
+            context = self._context(ctx)
+            if step.when is not None and not evaluate(step.when, context):
+                if step.ask is not None:  # a skipped question keeps no stale answer (e.g. after 返回)
+                    state["slots"].pop(step.ask.slot, None)
+                index += 1
+                continue
+            state["step"] = step.id
+            if step.ask is not None:
+                self._ask(ctx, step)
+                return
+            if step.say is not None:
+                ctx.say(self._render_text(step.say.zh, step.say.en, ctx), self._step_buttons(ctx, step))
+            elif step.decide is not None:
+                payload = {k: evaluate(expr, context) for k, expr in step.decide.input.items()}
+                state["results"][step.decide.save_as] = rules.evaluate(step.decide.rule, payload)
+            elif step.collect is not None:
+                record = {name: state["slots"].get(name) for name in step.collect.slots}
+                state["history"].append({"kind": "collect", "into": step.collect.into, "record": record})
+                state["slots"].setdefault(step.collect.into, []).append(record)
+                for name in step.collect.slots:
+                    state["slots"].pop(name, None)
+            elif step.summary is not None:
+                self._end_flow(ctx, flow, step)
+                return
+            if step.end:
+                self._end_flow(ctx, flow, None)
+                return
+            index = flow.index(step.goto) if step.goto else index + 1
+        raise RuntimeError(f"flow {flow.id}: more than {_MAX_STEPS_PER_TURN} steps without a question")
+
+    def _end_flow(self, ctx: _Ctx, flow: Flow, summary: Step | None) -> None:
+        buttons = [b for b in flow.next if b.when is None or evaluate(b.when, self._context(ctx))]
+        out = [ButtonOut(title=pick(b.title.zh, b.title.en, ctx.lang), payload=b.payload) for b in buttons]
+        if summary is not None and summary.summary is not None:
+            ctx.say(
+                self._render_text(summary.summary.zh, summary.summary.en, ctx),
+                self._step_buttons(ctx, summary) + out,
+            )
+        elif out:
+            ctx.add_buttons(out)
+        self._finish_flow(ctx.state)
+        self._offer_resume(ctx)
+
+    def _finish_flow(self, state: dict[str, Any]) -> None:
+        state["flow"], state["step"], state["history"], state["failures"] = None, None, [], 0
+
+    def _ask(self, ctx: _Ctx, step: Step, quiet: bool = False) -> None:
+        ask = step.ask
+        assert ask is not None
+        prompt = self._render_text(ask.prompt.zh, ask.prompt.en, ctx)
+        progress = self._progress(ctx)
+        if progress is not None:
+            prompt = (
+                f"（{self._t('progress', ctx.lang, current=progress.current, total=progress.total)}）{prompt}"
+                if ctx.lang != "en"
+                else f"({self._t('progress', ctx.lang, current=progress.current, total=progress.total)}) {prompt}"
+            )
+        buttons = self._step_buttons(ctx, step)
+        if ask.type == "choice":
+            buttons = [
+                ButtonOut(title=pick(c.title.zh, c.title.en, ctx.lang), payload=_choice_key(c.value))
+                for c in self._visible_choices(ctx, ask)
+            ] + buttons
+        elif ask.type == "yes_no":
+            buttons = self._buttons("yes_no_buttons", ctx.lang) + buttons
+        ctx.say(prompt, buttons)
+
+    def _ask_again_or_greet(self, ctx: _Ctx, quiet: bool = False) -> None:
+        step = self._current_step(ctx.state)
+        if step is not None and step.ask is not None:
+            self._ask(ctx, step, quiet=quiet)
+        elif ctx.state["flow"] is None and not quiet:
+            ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
+        elif ctx.state["flow"] is None and not ctx.replies:
+            ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
+
+    def _back(self, ctx: _Ctx) -> None:
+        state = ctx.state
+        if state["flow"] is None:
+            ctx.say(self._t("no_flow", ctx.lang), self._menu(ctx.lang))
+            return
+        history = state["history"]
+        while history:
+            entry = history.pop()
+            if entry["kind"] == "collect":
+                items = state["slots"].get(entry["into"], [])
+                if items:
+                    items.pop()
+                for name, value in entry["record"].items():
+                    state["slots"][name] = value
+                continue
+            if entry["had"]:
+                state["slots"][entry["slot"]] = entry["old"]
+            else:
+                state["slots"].pop(entry["slot"], None)
+            state["step"], state["failures"] = entry["step"], 0
+            ctx.say(self._t("back_done", ctx.lang))
+            self._ask(ctx, self.flows[state["flow"]].step(entry["step"]))
+            return
+        ctx.say(self._t("back_first", ctx.lang))
+        self._ask_again_or_greet(ctx, quiet=True)
+
+    def _suspend_current(self, ctx: _Ctx) -> None:
+        state = ctx.state
+        if state["flow"] is None:
+            return
+        state["suspended"] = [s for s in state["suspended"] if s["flow"] != state["flow"]]
+        state["suspended"].append(
+            {
+                "flow": state["flow"],
+                "step": state["step"],
+                "history": state["history"],
+                "results": state["results"],
+            }
+        )
+        self._finish_flow(state)
+
+    def _offer_resume(self, ctx: _Ctx) -> None:
+        if ctx.state["suspended"] and ctx.state["flow"] is None:
+            title = self._flow_title(ctx.state["suspended"][-1]["flow"], ctx.lang)
+            ctx.say(
+                self._t("resume_offer", ctx.lang, title=title),
+                [
+                    ButtonOut(title=self._t("resume_yes", ctx.lang, title=title), payload="/resume"),
+                    ButtonOut(title=self._t("resume_no", ctx.lang), payload="/drop"),
+                ],
+            )
+
+    def _resume(self, ctx: _Ctx) -> None:
+        state = ctx.state
+        if not state["suspended"]:
+            ctx.say(self._t("stale_button", ctx.lang))
+            self._ask_again_or_greet(ctx)
+            return
+        if state["flow"] is not None:
+            self._suspend_current(ctx)
+            saved = state["suspended"].pop(-2) if len(state["suspended"]) > 1 else state["suspended"].pop()
+        else:
+            saved = state["suspended"].pop()
+        state.update(
+            flow=saved["flow"],
+            step=saved["step"],
+            history=saved["history"],
+            results=saved["results"],
+            failures=0,
+        )
+        ctx.say(self._t("resumed", ctx.lang, title=self._flow_title(saved["flow"], ctx.lang)))
+        self._ask_again_or_greet(ctx)
+
+    def _clear_flow_slots(self, state: dict[str, Any], flow: Flow) -> None:
+        for name in flow.slots():
+            state["slots"].pop(name, None)
+            state["results"].pop(name, None)
+
+    # ------------------------------------------------------------------ helpers
+    def _current_step(self, state: dict[str, Any]) -> Step | None:
+        if state["flow"] is None or state["step"] is None:
+            return None
+        return self.flows[state["flow"]].step(state["step"])
+
+    def _progress(self, ctx: _Ctx) -> Progress | None:
+        """第3步/共7步: the current question among the questions that apply so far (once per state)."""
+        state = ctx.state
+        key = (state["flow"], state["step"], len(state["history"]), len(state["results"]))
+        if key not in ctx.progress_memo:
+            ctx.progress_memo[key] = self._compute_progress(state)
+        return ctx.progress_memo[key]
+
+    def _compute_progress(self, state: dict[str, Any]) -> Progress | None:
+        step = self._current_step(state)
+        if step is None or step.ask is None:
+            return None
+        flow = self.flows[state["flow"]]
+        context = {**state["results"], **state["slots"], "slots": state["slots"], "lang": state["lang"]}
+        asks = [s for s in flow.steps if s.ask is not None and (s.when is None or evaluate(s.when, context))]
+        if step not in asks:
+            asks.append(step)
+        asks.sort(key=lambda s: flow.index(s.id))
+        return Progress(current=asks.index(step) + 1, total=len(asks))
+
+    def _context(self, ctx: _Ctx, **extra: Any) -> dict[str, Any]:
+        state = ctx.state
+        return {
+            **state["results"],
+            **state["slots"],
+            "slots": state["slots"],
+            "results": state["results"],
+            "lang": ctx.lang,
+            "today": self.today().isoformat(),
+            **extra,
+        }
+
+    def _render_text(self, zh: str, en: str, ctx: _Ctx) -> str:
+        return render(pick(zh, en, ctx.lang), self._context(ctx))
+
+    def _step_buttons(self, ctx: _Ctx, step: Step) -> list[ButtonOut]:
+        context = self._context(ctx)
+        return [
+            ButtonOut(title=pick(b.title.zh, b.title.en, ctx.lang), payload=b.payload)
+            for b in step.buttons
+            if b.when is None or evaluate(b.when, context)
+        ]
+
+    def _flow_title(self, flow_id: str, lang: str) -> str:
+        title = self.flows[flow_id].title
+        return pick(title.zh, title.en, lang)
+
+    def _t(self, key: str, lang: str, **kw: Any) -> str:
+        node: Any = self.m
+        for part in key.split("."):
+            node = node[part]
+        return render(pick(node["zh"], node["en"], lang), {"lang": lang, **kw})
+
+    def _buttons(self, key: str, lang: str) -> list[ButtonOut]:
+        return [ButtonOut(title=pick(b["zh"], b["en"], lang), payload=b["payload"]) for b in self.m[key]]
+
+    def _menu(self, lang: str) -> list[ButtonOut]:
+        return [b for b in self._buttons("menu_buttons", lang) if _payload_flow_ok(b.payload, self.flows)]
+
+    def _turn_out(self, session_id: str, ctx: _Ctx) -> Turn:
+        state = ctx.state
+        return Turn(
+            session_id=session_id,
+            replies=ctx.replies,
+            state=TurnState(
+                flow=state["flow"], step=state["step"], progress=self._progress(ctx), slots=state["slots"]
+            ),
+            handoff=state["handoff"],
+        )
+
+
+# ---------------------------------------------------------------------------- small pure helpers
+def _upgrade(state: dict[str, Any]) -> dict[str, Any]:
+    """Bring a stored state up to :data:`STATE_VERSION` (fields added later get defaults)."""
+    base = new_state(state.get("lang", "zh"))
+    base.update(state)
+    base["v"] = STATE_VERSION
+    return base
+
+
+def _payload_flow_ok(payload: str, flows: dict[str, Flow]) -> bool:
+    if payload.startswith("/flow "):
+        return payload.split(" ", 1)[1] in flows
+    return True
+
+
+def _has_traditional(text: str) -> bool:
+    from rules.text import to_simplified
+
+    return to_simplified(text) != text
+
+
+def _language_named(text: str) -> str | None:
+    low = normalize_text(text)
+    if any(w in low for w in ("english", "英文", "英语")):
+        return "en"
+    if any(w in text for w in ("繁體", "繁体", "正體")):
+        return "zh-Hant"
+    if any(w in low for w in ("简体", "中文", "chinese")):
+        return "zh"
+    return None
+
+
+def _yes_no(text: str, parse: Parse | None) -> bool | None:
+    if parse is not None:
+        for e in parse.entities:
+            if e.type == "yes_no":
+                return bool(e.value)
+        if parse.intent == "affirm" and parse.confidence >= 0.6:
+            return True
+        if parse.intent == "deny" and parse.confidence >= 0.6:
+            return False
+    low = normalize_text(text)
+    if low in ("yes", "y", "是", "是的", "对", "好"):
+        return True
+    if low in ("no", "n", "否", "不是", "不", "没有"):
+        return False
+    return None
+
+
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+
+
+def _plain_int(text: str) -> int | None:
+    low = normalize_text(text).replace(",", "").rstrip("级个位元")
+    low = low.removeprefix("第")
+    if low.isdigit():
+        return int(low)
+    if low in _CN_DIGITS:
+        return _CN_DIGITS[low]
+    return None
+
+
+def _choice_key(value: Any) -> str:
+    """A choice's button payload: its value as text (booleans as ``true`` / ``false``)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _choice_names(choice: Any) -> list[str]:
+    names = [choice.title.zh, choice.title.en, _choice_key(choice.value), *choice.synonyms]
+    return [n for n in (normalize_text(x) for x in names) if n]
+
+
+def _contains(text: str, name: str) -> bool:
+    """``name`` inside ``text``: whole words for Latin names, two characters at least for Chinese."""
+    if name.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", text) is not None
+    return len(name) >= 2 and name in text
+
+
+def _match_choice(choices: list[Any], text: str, button: str | None, lang: str) -> Any:
+    """The choice a button press or a typed answer means, or None.
+
+    A button payload, the option's number, an exact name or synonym, or else the one
+    option whose name appears in the text (the longest name wins: 非住宅 over 住宅).
+    """
+    if button is not None:
+        return next((c for c in choices if _choice_key(c.value) == button), None)
+    norm = normalize_text(text)
+    if not norm:
+        return None
+    if norm.isdigit() and 1 <= int(norm) <= len(choices):
+        return choices[int(norm) - 1]
+    exact = [c for c in choices if norm in _choice_names(c)]
+    if len(exact) == 1:
+        return exact[0]
+    scored = [
+        (max((len(n) for n in _choice_names(c) if _contains(norm, n)), default=0), i)
+        for i, c in enumerate(choices)
+    ]
+    best, index = max(scored)
+    if best == 0 or sum(1 for score, _ in scored if score == best) > 1:
+        return None
+    return choices[index]

@@ -1,0 +1,133 @@
+"""The NLU: one call, :meth:`NLU.parse`, from a message to its intent, entities and command.
+
+>>> nlu = NLU.load()
+>>> p = nlu.parse("我要賣房，從哪開始？", today=datetime.date(2026, 1, 15))
+>>> p.intent, p.normalized
+('start', '我要卖房,从哪开始?')
+>>> nlu.parse("返回。").command
+'back'
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from .classifier import IntentModel, train_cached
+from .commands import CommandTable
+from .data import DATA_DIR, load_commands, load_intents
+from .entities import extract_entities
+from .models import Entity, Parse
+from .normalize import normalize_text
+
+log = logging.getLogger(__name__)
+
+#: Under this probability the best intent is not trusted: ``Parse.intent`` is None.
+#: Tuned on the held-out split (``python -m dialogs.nlu eval`` prints the sweep).
+CONFIDENCE_THRESHOLD = 0.30
+#: Parses kept per NLU (identical texts are common: "是", "好的", "返回").
+CACHE_SIZE = 4096
+#: Longer texts are parsed but not cached.
+_CACHE_MAX_CHARS = 2000
+_TOP = 3
+
+
+def training_examples(
+    intents: Mapping[str, Sequence[str]], commands: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """Normalised training texts per intent: the intents' examples plus the command phrases."""
+    out: dict[str, list[str]] = {}
+    for name, items in intents.items():
+        out.setdefault(name, []).extend(normalize_text(t) for t in items)
+    for name, items in commands.items():
+        out.setdefault(name, []).extend(normalize_text(t) for t in items)
+    return {name: [t for t in items if t] for name, items in out.items() if any(items)}
+
+
+class NLU:
+    """Intent classifier, command table and entity extractors together.
+
+    Build it with :meth:`load`; :meth:`parse` is thread-safe (the cache is an
+    ``lru_cache``) and never raises for a ``str``.
+    """
+
+    def __init__(
+        self,
+        model: IntentModel,
+        commands: CommandTable,
+        *,
+        threshold: float = CONFIDENCE_THRESHOLD,
+    ) -> None:
+        self.model = model
+        self.commands = commands
+        self.threshold = threshold
+        self._cached = lru_cache(maxsize=CACHE_SIZE)(self._parse)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, use_cache: bool = True) -> NLU:
+        """Read ``intents.yaml`` and ``commands.yaml`` from ``path`` (default: the package's data) and train.
+
+        The fitted model is cached on disk (see :mod:`dialogs.nlu.classifier`);
+        ``use_cache=False`` always trains.
+        """
+        folder = Path(path) if path is not None else DATA_DIR
+        intents = load_intents(folder)
+        commands = load_commands(folder)
+        model = train_cached(training_examples(intents, commands), use_cache=use_cache)
+        return cls(model, CommandTable(commands))
+
+    @property
+    def intents(self) -> tuple[str, ...]:
+        """Every intent the classifier knows."""
+        return self.model.classes
+
+    def parse(self, text: str, *, today: datetime.date | None = None) -> Parse:
+        """Understand one message.  Never raises for a ``str``; identical texts are cached.
+
+        ``today`` anchors relative dates (明天, 3月1日 …); default: the real today.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"NLU.parse expects a str, not {type(text).__name__}")
+        day = today or datetime.date.today()
+        try:
+            if len(text) > _CACHE_MAX_CHARS:
+                return self._parse(text, day)
+            return self._cached(text, day)
+        except Exception:  # a bug must not take the conversation down: understand nothing
+            log.exception("NLU.parse failed on a %d-character text", len(text))
+            return Parse(text=text, normalized="")
+
+    def parse_strict(self, text: str, *, today: datetime.date | None = None) -> Parse:
+        """:meth:`parse` without the cache and without the safety net (for tests and tools)."""
+        return self._parse(text, today or datetime.date.today())
+
+    def rank(self, normalized: str) -> list[tuple[str, float]]:
+        """The classifier's full ranking of a normalised text."""
+        return self.model.ranking(normalized)
+
+    def _parse(self, text: str, today: datetime.date) -> Parse:
+        normalized = normalize_text(text)
+        entities: list[Entity] = extract_entities(text, today) if normalized else []
+        command = self.commands.match(text, normalized=normalized) if normalized else None
+        ranking = self.model.ranking(normalized, top=_TOP) if normalized else []
+        if command is not None:
+            ranking = [(command, 1.0), *[(i, p) for i, p in ranking if i != command]][:_TOP]
+            intent: str | None = command
+            confidence = 1.0
+        elif ranking:
+            best, confidence = ranking[0]
+            intent = best if confidence >= self.threshold else None
+        else:
+            intent, confidence = None, 0.0
+        return Parse(
+            text=text,
+            normalized=normalized,
+            intent=intent,
+            confidence=min(1.0, max(0.0, confidence)),
+            ranking=ranking,
+            entities=entities,
+            command=command,
+        )

@@ -1,0 +1,121 @@
+"""Jinja2 templates and conditions for the flows.
+
+Templates are compiled once at load (the zh text, its derived Traditional form
+and the en text); rendering never touches the disk.  Conditions (``when``) and
+rule inputs are Jinja expressions over the slots; an unset slot is falsy there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from rules.codes import (
+    CAPACITY_NAMES,
+    CERT_TYPE_NAMES,
+    DOC_TYPE_NAMES,
+    ORIGIN_NAMES,
+    PARTY_TYPE_NAMES,
+    REGION_NAMES,
+    ROLE_NAMES,
+    SIGNING_NAMES,
+    USAGE_NAMES,
+)
+
+from .i18n import to_traditional
+from .privacy import mask_number
+
+_CODE_NAMES: dict[str, tuple[str, str]] = {
+    **PARTY_TYPE_NAMES,
+    **ORIGIN_NAMES,
+    **CAPACITY_NAMES,
+    **DOC_TYPE_NAMES,
+    **CERT_TYPE_NAMES,
+    **REGION_NAMES,
+    **USAGE_NAMES,
+    **SIGNING_NAMES,
+    **ROLE_NAMES,
+}
+
+
+def _yuan(value: Any, lang: str = "zh") -> str:
+    """300万 → "3,000,000元" / "¥3,000,000"."""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"¥{amount:,}" if lang == "en" else f"{amount:,}元"
+
+
+@jinja2.pass_context
+def _msg(context: Any, obj: Any, field: str = "message") -> str:
+    """A rule output's message in the conversation's language (``message`` / ``message_en``)."""
+    lang = context.get("lang", "zh")
+    if not isinstance(obj, dict):
+        return str(obj)
+    if lang == "en":
+        return str(obj.get(f"{field}_en") or obj.get(field) or "")
+    text = str(obj.get(field) or "")
+    return to_traditional(text) if lang == "zh-Hant" else text
+
+
+@jinja2.pass_context
+def _code_name(context: Any, code: Any) -> str:
+    return code_name(code, context.get("lang", "zh"))
+
+
+@jinja2.pass_context
+def _tr(context: Any, text: Any) -> str:
+    """Our own Simplified text (e.g. a rule's step title) in Traditional when needed."""
+    return to_traditional(str(text)) if context.get("lang") == "zh-Hant" else str(text)
+
+
+def _make_env(undefined: type[jinja2.Undefined]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        autoescape=False,  # plain text: the doors render it as text, never as HTML
+        undefined=undefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["mask"] = lambda v: mask_number(str(v)) if v not in (None, "") else ""
+    env.filters["yuan"] = _yuan
+    env.filters["tr"] = _tr
+    env.globals["code_name"] = _code_name
+    env.globals["msg"] = _msg
+    return env
+
+
+def code_name(code: Any, lang: str = "zh") -> str:
+    """The manual's name of an enum code (``hk_id`` → 香港居民身份证)."""
+    names = _CODE_NAMES.get(str(code))
+    if names is None:
+        return str(code)
+    if lang == "en":
+        return names[1]
+    return to_traditional(names[0]) if lang == "zh-Hant" else names[0]
+
+
+TEMPLATES = _make_env(jinja2.StrictUndefined)
+EXPRESSIONS = _make_env(jinja2.ChainableUndefined)
+
+
+@cache
+def template(source: str) -> jinja2.Template:
+    return TEMPLATES.from_string(source)
+
+
+@cache
+def expression(source: str) -> Callable[..., Any]:
+    return EXPRESSIONS.compile_expression(source, undefined_to_none=True)
+
+
+def render(source: str, context: dict[str, Any]) -> str:
+    return template(source).render(context).strip()
+
+
+def evaluate(source: str, context: dict[str, Any]) -> Any:
+    return expression(source)(**context)

@@ -1,0 +1,195 @@
+"""The schema of a flow file (``dialogs/flows/*.yaml``), checked at load.
+
+A flow is a list of steps run in order.  Each step is exactly one of:
+
+``ask``      a question that fills ``slot`` with a value of ``type``, optionally
+             checked by a rule (``validate``); choices become buttons;
+``say``      information (instructions, checklists, links), shown and passed;
+``decide``   calls a rule with inputs taken from the slots and keeps its output
+             under ``save_as`` for later conditions and templates;
+``collect``  appends some slots, as one record, to a list slot and clears them
+             (for several buyers or sellers);
+``summary``  the closing summary; the flow ends after it.
+
+Every step may have ``when`` (a condition over the slots: the step is skipped
+when false), ``goto`` (the next step's id instead of the following one),
+``end`` (the flow ends after this step) and ``section`` (the manual heading it
+rests on).  Texts are ``{zh, en}``; Traditional Chinese is derived with OpenCC.
+Templates and conditions are Jinja2; they see the slots, the saved decisions
+and, while validating, ``value`` (the candidate answer).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+SlotType = Literal[
+    "choice", "yes_no", "text", "name", "id_number", "cert_number", "mobile", "amount", "date", "share", "int"
+]
+_RESERVED = {"value", "slots", "results", "lang", "loop", "true", "false", "none"}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Model):
+    """A user-facing text (a Jinja2 template) in Chinese and English."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Button(Model):
+    title: Text
+    payload: str = Field(min_length=1, max_length=200)
+    when: str | None = None
+
+
+class Choice(Model):
+    value: str | bool | int
+    title: Text
+    synonyms: list[str] = Field(default_factory=list)
+    when: str | None = None
+
+
+class Validate(Model):
+    """Check a candidate answer with a rule of ``rules``."""
+
+    rule: str
+    input: dict[str, str]  # field -> expression (``value`` is the candidate)
+    ok: str = "valid"  # the output field that says the answer is good
+    store: str | None = "normalized"  # the output field kept as the slot value (None: the answer itself)
+
+
+class Ask(Model):
+    prompt: Text
+    slot: Identifier
+    type: SlotType
+    choices: list[Choice] = Field(default_factory=list)
+    validate_: Validate | None = Field(default=None, alias="validate")
+    min: float | None = None
+    max: float | None = None
+    future: bool | None = None  # dates: must be after today (True) / not after today (False)
+    help: Text | None = None  # shown with the prompt after a failed answer and on 帮助
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _choices(self) -> Ask:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a 'choice' question needs 'choices'")
+        if self.type != "choice" and self.choices:
+            raise ValueError(f"'choices' only go with type 'choice', not {self.type!r}")
+        if self.slot in _RESERVED:
+            raise ValueError(f"slot name {self.slot!r} is reserved")
+        return self
+
+
+class Decide(Model):
+    rule: str
+    input: dict[str, str]  # field -> expression over the slots
+    save_as: Identifier
+
+
+class Collect(Model):
+    into: Identifier
+    slots: list[Identifier] = Field(min_length=1)
+
+
+class Step(Model):
+    id: Identifier
+    when: str | None = None
+    section: str | None = Field(default=None, pattern=r"^\d+(\.\d+)*$")
+    goto: Identifier | None = None
+    end: bool = False
+    buttons: list[Button] = Field(default_factory=list)
+
+    ask: Ask | None = None
+    say: Text | None = None
+    decide: Decide | None = None
+    collect: Collect | None = None
+    summary: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Step:
+        kinds = [k for k in ("ask", "say", "decide", "collect", "summary") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                f"a step has exactly one of ask, say, decide, collect, summary; got {kinds or 'none'}"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        for name in ("ask", "say", "decide", "collect", "summary"):
+            if getattr(self, name) is not None:
+                return name
+        raise AssertionError("unreachable")
+
+
+class Flow(Model):
+    id: Identifier
+    title: Text
+    section: str = Field(pattern=r"^\d+(\.\d+)*( */ *\d+(\.\d+)*)*$")
+    description: Text
+    steps: list[Step] = Field(min_length=1)
+    next: list[Button] = Field(default_factory=list)  # offered when the flow ends
+
+    @model_validator(mode="after")
+    def _references(self) -> Flow:
+        ids = [s.id for s in self.steps]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"step ids must be unique; repeated: {dupes}")
+        for step in self.steps:
+            if step.goto is not None and step.goto not in ids:
+                raise ValueError(f"step {step.id!r}: goto {step.goto!r} is not a step of this flow")
+        if not any(s.kind == "summary" for s in self.steps) and not self.steps[-1].end:
+            raise ValueError("a flow ends with a 'summary' step (or a step with end: true)")
+        return self
+
+    def step(self, step_id: str) -> Step:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+    def index(self, step_id: str) -> int:
+        for i, s in enumerate(self.steps):
+            if s.id == step_id:
+                return i
+        raise KeyError(step_id)
+
+    def slots(self) -> set[str]:
+        """Every slot this flow fills (asked, decided or collected)."""
+        names: set[str] = set()
+        for s in self.steps:
+            if s.ask:
+                names.add(s.ask.slot)
+            if s.decide:
+                names.add(s.decide.save_as)
+            if s.collect:
+                names.add(s.collect.into)
+        return names
+
+
+def texts_of(obj: Any) -> list[Text]:
+    """Every :class:`Text` inside a model (for compiling and checking templates)."""
+    found: list[Text] = []
+    if isinstance(obj, Text):
+        found.append(obj)
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            found.extend(texts_of(getattr(obj, name)))
+    elif isinstance(obj, list | tuple):
+        for item in obj:
+            found.extend(texts_of(item))
+    return found
+
+
+FLOW_FILE = re.compile(r"^[a-z][a-z0-9_]*\.yaml$")
