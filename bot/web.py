@@ -6,9 +6,10 @@ error (``{"error": {"code", "message"}}``, never a stack trace).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -146,12 +147,28 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
+async def _expire_sessions_periodically(app: web.Application) -> AsyncIterator[None]:
+    """Delete expired sessions at start-up and every ten minutes (``limits.session_ttl_minutes``)."""
+
+    async def loop() -> None:
+        while True:
+            removed = app[ASSISTANT].store.expire_sessions()
+            if removed:
+                log.info("expired %d sessions", removed)
+            await asyncio.sleep(600)
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+
+
 def create_app(
     assistant: Assistant, *, max_body_bytes: int = 64 * 1024, max_text_chars: int = 2000
 ) -> web.Application:
     app = web.Application(middlewares=[errors_middleware], client_max_size=max_body_bytes)
     app[ASSISTANT] = assistant
     app[MAX_TEXT] = max_text_chars
+    app.cleanup_ctx.append(_expire_sessions_periodically)
     app.router.add_post("/api/sessions", create_session)
     app.router.add_post("/api/chat", chat)
     app.router.add_get("/api/sessions/{session_id}/messages", messages)

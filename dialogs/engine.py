@@ -19,6 +19,7 @@ import logging
 import re
 import secrets
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,7 @@ class _Ctx:
     replies: list[ReplyOut] = field(default_factory=list)
     parse: Parse | None = None
     progress_memo: dict[tuple[Any, ...], Progress | None] = field(default_factory=dict)
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def say(self, text: str, buttons: list[ButtonOut] | None = None) -> None:
         if text.strip() or buttons:
@@ -200,24 +202,29 @@ class Assistant:
             record = self.store.load_session(session_id)
             state = _upgrade(record.state)
             ctx = _Ctx(state=state, lang=state["lang"])
-            user_text = text if text is not None else None
             try:
                 self._turn(ctx, text, payload, lang)
                 saved_state = ctx.state
             except Exception:  # a bug, never the person's fault: apologise, keep the old state
-                log.exception("turn failed (session %s…, flow %s)", session_id[:6], state.get("flow"))
+                # the traceback's last line may quote what the person typed: mask it like the transcript
+                log.error(
+                    "turn failed (session %s…, flow %s)\n%s",
+                    session_id[:6],
+                    state.get("flow"),
+                    mask_text(traceback.format_exc()),
+                )
                 ctx = _Ctx(state=_upgrade(record.state), lang=record.state.get("lang", self.default_lang))
                 ctx.say(self._t("internal_error", ctx.lang))
                 saved_state = ctx.state
             messages = []
-            if user_text is not None or payload is not None:
-                shown = user_text if user_text is not None else payload or ""
+            if text is not None or payload is not None:
+                shown = text if text is not None else payload or ""
                 messages.append(NewMessage("user", mask_text(shown[: self.max_text_chars])))
             for reply in ctx.replies:
                 buttons = [b.model_dump() for b in reply.buttons]
                 messages.append(NewMessage("assistant", mask_text(reply.text), buttons))
             try:
-                self.store.save_turn(session_id, saved_state, record.version, messages)
+                self.store.save_turn(session_id, saved_state, record.version, messages, ctx.events)
             except VersionConflict:
                 if attempt == 2:
                     raise
@@ -335,7 +342,7 @@ class Assistant:
         elif command == "cancel":
             if state["handoff"]:
                 state["handoff"] = False
-                self.store.add_event(None, "handoff_cancelled", {})
+                ctx.events.append(("handoff_cancelled", {"flow": flow_id}))
                 ctx.say(self._t("handoff_cancelled", ctx.lang))
                 self._ask_again_or_greet(ctx, quiet=True)
             elif state["pending"]:
@@ -365,6 +372,8 @@ class Assistant:
             )
             self._ask_again_or_greet(ctx, quiet=True)
         elif command == "human":
+            if not state["handoff"]:
+                ctx.events.append(("handoff_requested", {"flow": flow_id, "step": state["step"]}))
             state["handoff"] = True
             ctx.say(self._t("handoff", ctx.lang))
         elif command == "language":
@@ -627,6 +636,7 @@ class Assistant:
         """Start ``flow_id`` afresh: its own earlier answers go, other flows' stay."""
         flow = self.flows[flow_id]
         self._clear_flow_slots(ctx.state, flow)
+        ctx.events.append(("flow_started", {"flow": flow_id}))
         ctx.say(
             self._t(
                 "flow_start",
@@ -691,6 +701,7 @@ class Assistant:
         raise RuntimeError(f"flow {flow.id}: more than {_MAX_STEPS_PER_TURN} steps without a question")
 
     def _end_flow(self, ctx: _Ctx, flow: Flow, summary: Step | None) -> None:
+        ctx.events.append(("flow_finished", {"flow": flow.id}))
         buttons = [b for b in flow.next if b.when is None or evaluate(b.when, self._context(ctx))]
         out = [ButtonOut(title=pick(b.title.zh, b.title.en, ctx.lang), payload=b.payload) for b in buttons]
         if summary is not None and summary.summary is not None:

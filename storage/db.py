@@ -175,8 +175,9 @@ class Store:
         state: dict[str, Any],
         expected_version: int,
         messages: Sequence[NewMessage] = (),
+        events: Sequence[tuple[str, dict[str, Any]]] = (),
     ) -> int:
-        """Store the new state and the turn's messages in one transaction; return the new version."""
+        """Store the new state, the turn's messages and its events in one transaction; the new version."""
         now = _now_iso()
         with self._tx() as conn:
             row = conn.execute(
@@ -197,6 +198,11 @@ class Store:
                 conn.executemany(
                     "INSERT INTO transcript (session_id, seq, sender, text, buttons, at) VALUES (?, ?, ?, ?, ?, ?)",
                     rows,
+                )
+            if events:
+                conn.executemany(
+                    "INSERT INTO events (session_id, kind, data, at) VALUES (?, ?, ?, ?)",
+                    [(session_id, kind, _dumps(data), now) for kind, data in events],
                 )
             conn.execute(
                 "UPDATE sessions SET state = ?, version = ?, last_seq = ?, updated_at = ?, expires_at = ? "

@@ -89,9 +89,9 @@ def test_story(story: dict[str, Any], shared: tuple[dict[str, Any], NLU], tmp_pa
             assert name in state["slots"] and state["slots"][name] == value, f"slot {name}: {where}"
         for name in expect.get("no_slots") or []:
             assert name not in state["slots"], f"slot {name} present: {where}"
-        for text in expect.get("says") or []:
+        for text in map(str, expect.get("says") or []):
             assert text in said, f"missing {text!r}: {where}"
-        for text in expect.get("not_says") or []:
+        for text in map(str, expect.get("not_says") or []):
             assert text not in said, f"unexpected {text!r}: {where}"
         titles = [b["title"] for r in data["replies"] for b in r["buttons"]]
         payloads = [b["payload"] for r in data["replies"] for b in r["buttons"]]

@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .classifier import IntentModel, train
 from .data import DATA_DIR, load_commands, load_entity_cases, load_intents
 from .entities import extract_entities
-from .nlu import CONFIDENCE_THRESHOLD, training_examples
-from .normalize import normalize_text
+from .nlu import CONFIDENCE_THRESHOLD, NLU
 
 HOLD_OUT_EVERY = 5
 
@@ -66,15 +64,19 @@ def _f1(precision: float, recall: float) -> float:
     return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
 
 
-def score_intents(model: IntentModel, held_out: Mapping[str, Sequence[str]]) -> IntentScores:
-    """Accuracy and macro-F1 of the best intent (no threshold) over the held-out examples."""
+def score_intents(nlu: NLU, held_out: Mapping[str, Sequence[str]]) -> IntentScores:
+    """Accuracy and macro-F1 of the best intent (no threshold) over the held-out examples.
+
+    The prediction is what :meth:`NLU.parse` ranks first: the classifier, the
+    exact command phrases and the yes/no answer rule together.
+    """
     gold: list[str] = []
     pred: list[str] = []
     errors: list[tuple[str, str, str, float]] = []
     confidences: list[tuple[float, bool]] = []
     for intent, items in held_out.items():
         for text in items:
-            ranking = model.ranking(normalize_text(text), top=1)
+            ranking = nlu.parse_strict(text).ranking
             best, conf = ranking[0] if ranking else ("", 0.0)
             gold.append(intent)
             pred.append(best)
@@ -181,8 +183,8 @@ def run(folder: Path | None = None) -> Report:
     intents = load_intents(data)
     commands = load_commands(data)
     train_part, held = split(intents)
-    model = train(training_examples(train_part, commands))
-    intent_scores = score_intents(model, held)
+    nlu = NLU.from_examples(train_part, commands)
+    intent_scores = score_intents(nlu, held)
     today, cases = load_entity_cases(data)
     entity_scores = score_entities(cases, today)
     sweep = threshold_sweep(intent_scores.confidences)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from .classifier import IntentModel, train_cached
+from .classifier import IntentModel, train, train_cached
 from .commands import CommandTable
 from .data import DATA_DIR, load_commands, load_intents
 from .entities import extract_entities
@@ -33,6 +34,11 @@ CACHE_SIZE = 4096
 #: Longer texts are parsed but not cached.
 _CACHE_MAX_CHARS = 2000
 _TOP = 3
+#: Confidence given to affirm / deny when the whole message is a yes/no answer.
+ANSWER_CONFIDENCE = 0.9
+# What may stand around a yes/no word in a message that is only an answer.
+_ANSWER_FILLER = re.compile(r"[\s,.!?;:，。！？；：、~～…'\"“”()（）啊呀吧的了哦噢嘛啦呢哈嗯我]+")
+_ANSWER_TAILS = frozenset({"please", "thanks", "thankyou", "本人", "itis", "itisn't", "iam", "i'm", "sir"})
 
 
 def training_examples(
@@ -65,6 +71,13 @@ class NLU:
         self.commands = commands
         self.threshold = threshold
         self._cached = lru_cache(maxsize=CACHE_SIZE)(self._parse)
+
+    @classmethod
+    def from_examples(
+        cls, intents: Mapping[str, Sequence[str]], commands: Mapping[str, Sequence[str]]
+    ) -> NLU:
+        """Train on in-memory examples (no disk cache): for the evaluation and tests."""
+        return cls(train(training_examples(intents, commands)), CommandTable(commands))
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, use_cache: bool = True) -> NLU:
@@ -113,10 +126,16 @@ class NLU:
         entities: list[Entity] = extract_entities(text, today) if normalized else []
         command = self.commands.match(text, normalized=normalized) if normalized else None
         ranking = self.model.ranking(normalized, top=_TOP) if normalized else []
+        act = None if command is not None else answer_act(text, entities)
         if command is not None:
             ranking = [(command, 1.0), *[(i, p) for i, p in ranking if i != command]][:_TOP]
             intent: str | None = command
             confidence = 1.0
+        elif act is not None and act in self.model.classes:
+            probs = dict(ranking)
+            confidence = max(ANSWER_CONFIDENCE, probs.get(act, 0.0))
+            ranking = [(act, confidence), *[(i, p) for i, p in ranking if i != act]][:_TOP]
+            intent = act
         elif ranking:
             best, confidence = ranking[0]
             intent = best if confidence >= self.threshold else None
@@ -131,3 +150,22 @@ class NLU:
             entities=entities,
             command=command,
         )
+
+
+def answer_act(text: str, entities: Sequence[Entity]) -> str | None:
+    """``affirm`` / ``deny`` when ``text`` is nothing but a yes/no answer (是的 / 不用了谢谢 / nope).
+
+    >>> from .entities import find_yes_no
+    >>> answer_act("不用了，谢谢", find_yes_no("不用了，谢谢")), answer_act("好的", find_yes_no("好的"))
+    ('deny', 'affirm')
+    >>> answer_act("是的，我是业主本人", find_yes_no("是的，我是业主本人")) is None
+    True
+    """
+    for entity in entities:
+        if entity.type != "yes_no":
+            continue
+        rest = normalize_text(text[: entity.start] + " " + text[entity.end :])
+        rest = _ANSWER_FILLER.sub("", rest)
+        if len(rest) <= 1 or rest in _ANSWER_TAILS:
+            return "affirm" if entity.value is True else "deny"
+    return None
