@@ -23,13 +23,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy rules esf_settings
+	$(VENV)/bin/mypy rules esf_settings storage dialogs bot
 
 test: $(STAMP) lint typecheck
-	$(VENV)/bin/pytest --doctest-modules rules esf_settings tests
+	$(VENV)/bin/pytest --doctest-modules rules esf_settings dialogs storage tests
 
 bench: $(STAMP)
 	$(PY) bench/rules_batch.py
+	$(PY) bench/nlu.py
+	$(PY) bench/engine.py
+	$(PY) bench/faq.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -39,6 +39,12 @@ class NewSessionBody(_Body):
     lang: str | None = None
 
 
+class FaqBody(_Body):
+    q: str = Field(min_length=1)
+    lang: str | None = None
+    k: int = Field(default=3, ge=1, le=20)
+
+
 class ChatBody(_Body):
     session_id: str = Field(min_length=1, max_length=200)
     text: str | None = None
@@ -113,6 +119,17 @@ async def chat(request: web.Request) -> web.Response:
     return web.json_response(turn.model_dump(mode="json"))
 
 
+async def faq(request: web.Request) -> web.Response:
+    data = await _json(request)
+    if isinstance(data, dict) and isinstance(data.get("q"), str) and len(data["q"]) > request.app[MAX_TEXT]:
+        raise ApiError(413, "text_too_long", f"q is longer than {request.app[MAX_TEXT]} characters")
+    body: FaqBody = _parse(FaqBody, data)
+    if body.lang is not None and normalize_lang(body.lang) is None:
+        raise ApiError(422, "invalid_lang", "lang must be zh, zh-Hant or en")
+    answer = request.app[ASSISTANT].faq.ask(body.q, body.lang, body.k)
+    return web.json_response(answer.model_dump(mode="json"))
+
+
 async def messages(request: web.Request) -> web.Response:
     session_id = request.match_info["session_id"]
     try:
@@ -171,6 +188,7 @@ def create_app(
     app.cleanup_ctx.append(_expire_sessions_periodically)
     app.router.add_post("/api/sessions", create_session)
     app.router.add_post("/api/chat", chat)
+    app.router.add_post("/api/faq", faq)
     app.router.add_get("/api/sessions/{session_id}/messages", messages)
     app.router.add_post("/api/rules/{name}", rule)
     app.router.add_get("/healthz", healthz)

@@ -31,6 +31,7 @@ from pydantic import BaseModel
 import rules
 from storage import NewMessage, Store, UnknownSession, VersionConflict
 
+from .faq import FaqResponse, KnowledgeBase
 from .flows import load_flows
 from .i18n import Lang, normalize_lang, pick
 from .nlu import NLU, Parse, normalize_text
@@ -51,7 +52,7 @@ _QUESTION = re.compile(
     re.I,
 )
 
-__all__ = ["Assistant", "FaqAnswer", "Turn", "UnknownSession"]
+__all__ = ["Assistant", "NoFaq", "Turn", "UnknownSession"]
 
 
 # ---------------------------------------------------------------------------- the turn (chat-api.md)
@@ -85,21 +86,15 @@ class Turn(BaseModel):
 
 
 # ---------------------------------------------------------------------------- FAQ hook
-class FaqAnswer(BaseModel):
-    answers: list[dict[str, Any]] = []
-    fallback: bool = True
-    message: str | None = None
-
-
 class FaqLike(Protocol):
-    def ask(self, question: str, lang: str) -> FaqAnswer: ...
+    def ask(self, question: str, lang: str | None = None, k: int = 3) -> FaqResponse: ...
 
 
 class NoFaq:
-    """Until the knowledge base exists: every question falls back to 12345."""
+    """Without a knowledge base every question falls back to 12345 (tests of the engine alone)."""
 
-    def ask(self, question: str, lang: str) -> FaqAnswer:
-        return FaqAnswer(answers=[], fallback=True, message=None)
+    def ask(self, question: str, lang: str | None = None, k: int = 3) -> FaqResponse:
+        return FaqResponse(answers=[], fallback=True, message=None)
 
 
 # ---------------------------------------------------------------------------- per-turn work area
@@ -158,7 +153,7 @@ class Assistant:
         self.store = store
         self.flows = flows if flows is not None else load_flows()
         self.nlu = nlu if nlu is not None else NLU.load()
-        self.faq: FaqLike = faq if faq is not None else NoFaq()
+        self.faq: FaqLike = faq if faq is not None else KnowledgeBase.load()
         self.default_lang = default_lang
         self.max_failures = max_failures
         self.max_text_chars = max_text_chars
@@ -173,7 +168,7 @@ class Assistant:
         return cls(
             store,
             load_flows(settings.paths.flows),
-            faq=faq,
+            faq=faq if faq is not None else KnowledgeBase.load(settings.paths.knowledge),
             default_lang=settings.languages.default,
             max_failures=settings.limits.max_failures_per_step,
             max_text_chars=settings.limits.max_text_chars,
@@ -311,6 +306,11 @@ class Assistant:
             self._set_language(ctx, arg)
         elif verb == "faq":
             ctx.say(self._t("ask_question", ctx.lang))
+        elif verb == "feedback":
+            entry_id, _, verdict = arg.partition(" ")
+            ctx.events.append(("faq_feedback", {"id": entry_id, "helpful": verdict == "yes"}))
+            ctx.say(self._t("faq_thanks", ctx.lang))
+            self._ask_again_or_greet(ctx, quiet=True)
         elif verb == "menu":
             ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
         elif verb == "next":
@@ -432,7 +432,7 @@ class Assistant:
                 ctx.say(self._t("handoff_waiting", ctx.lang))
             return
         # No question open: what does the person want?
-        if parse is not None and parse.intent in self.flows and parse.confidence >= FLOW_CONFIDENCE:
+        if parse is not None and parse.intent in self.flows and self._clear_wish(parse, FLOW_CONFIDENCE):
             self._want_flow(ctx, parse.intent)
             return
         intent = parse.intent if parse is not None else None
@@ -444,6 +444,13 @@ class Assistant:
             ctx.say(self._t("goodbye", ctx.lang))
         elif not self._answer_question(ctx, text, quiet_fallback=False):
             ctx.add_buttons(self._menu(ctx.lang))
+
+    @staticmethod
+    def _clear_wish(parse: Parse, threshold: float) -> bool:
+        """A flow intent clear enough to act on: confident, and more than a word or two
+        (“个人”, “六级” are answers or fragments, not wishes) unless very confident."""
+        long_enough = len(parse.normalized.replace(" ", "")) >= SWITCH_MIN_CHARS
+        return parse.confidence >= threshold and (long_enough or parse.confidence >= 0.9)
 
     def _looks_like_digression(self, ctx: _Ctx, slot_type: str) -> bool:
         """Before taking text as an answer: is it rather a question on the side?
@@ -469,8 +476,7 @@ class Assistant:
         if (
             parse.intent in self.flows
             and parse.intent != current
-            and parse.confidence >= SWITCH_CONFIDENCE
-            and len(parse.normalized.replace(" ", "")) >= SWITCH_MIN_CHARS
+            and self._clear_wish(parse, SWITCH_CONFIDENCE)
         ):
             self._want_flow(ctx, parse.intent)
             return True
@@ -486,19 +492,22 @@ class Assistant:
         return False
 
     def _answer_question(self, ctx: _Ctx, text: str, quiet_fallback: bool) -> bool:
-        """Answer from the FAQ; False when it had nothing (the fallback is said unless quiet)."""
-        result = self.faq.ask(text, ctx.lang)
+        """Answer from the FAQ, asking whether it helped; False when it had nothing
+        (the fallback is said unless ``quiet_fallback``)."""
+        result = self.faq.ask(text, ctx.lang, 3)
         if result.answers and not result.fallback:
             best = result.answers[0]
+            ctx.events.append(("faq_answered", {"id": best.id, "score": best.score}))
+            ctx.say(self._t("faq_answer", ctx.lang, answer=best.answer, sections="、".join(best.sections)))
             ctx.say(
-                self._t(
-                    "faq_answer",
-                    ctx.lang,
-                    answer=best["answer"],
-                    sections="、".join(best.get("sections", [])),
-                )
+                self._t("faq_helpful", ctx.lang),
+                [
+                    ButtonOut(title=self._t("faq_helpful_yes", ctx.lang), payload=f"/feedback {best.id} yes"),
+                    ButtonOut(title=self._t("faq_helpful_no", ctx.lang), payload=f"/feedback {best.id} no"),
+                ],
             )
             return True
+        ctx.events.append(("faq_fallback", {}))
         if not quiet_fallback:
             ctx.say(result.message or self._t("faq_fallback", ctx.lang))
         return False

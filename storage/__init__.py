@@ -8,7 +8,7 @@ from .db import (
     Store,
     UnknownSession,
     VersionConflict,
-    migrations,
+    migration_files,
 )
 
 __all__ = [
@@ -19,5 +19,5 @@ __all__ = [
     "Store",
     "UnknownSession",
     "VersionConflict",
-    "migrations",
+    "migration_files",
 ]

@@ -68,7 +68,7 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def migrations() -> list[tuple[int, str, str]]:
+def migration_files() -> list[tuple[int, str, str]]:
     """The numbered migrations shipped in ``storage/migrations``, in order."""
     found = []
     for entry in resources.files("storage.migrations").iterdir():
@@ -121,7 +121,7 @@ class Store:
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
             done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-            for number, name, sql in migrations():
+            for number, name, sql in migration_files():
                 if number in done:
                     continue
                 for statement in _statements(sql):

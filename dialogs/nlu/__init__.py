@@ -9,6 +9,7 @@
   and trains; ``nlu.parse(text, today=…)`` returns a :class:`Parse`.
 * :class:`Parse`, :class:`Entity` — frozen pydantic models.
 * :func:`normalize_text` — Traditional → Simplified, full → half width, lower case, single spaces.
+* :func:`detect_language` — ``"zh-Hant"`` / ``"zh"`` / ``"en"`` / None, to answer in the person's script.
 * ``python -m dialogs.nlu eval`` scores the held-out split; ``python -m dialogs.nlu parse TEXT``.
 """
 
@@ -16,6 +17,6 @@ from __future__ import annotations
 
 from .models import Entity, Parse
 from .nlu import CONFIDENCE_THRESHOLD, NLU
-from .normalize import normalize_text
+from .normalize import detect_language, normalize_text
 
-__all__ = ["CONFIDENCE_THRESHOLD", "NLU", "Entity", "Parse", "normalize_text"]
+__all__ = ["CONFIDENCE_THRESHOLD", "NLU", "Entity", "Parse", "detect_language", "normalize_text"]

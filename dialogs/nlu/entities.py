@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import rules
 from rules import ids as rule_ids
@@ -285,7 +285,7 @@ _MULTIPLIERS: dict[str, int] = {
 }
 _MULT = "|".join(sorted((re.escape(k) for k in _MULTIPLIERS), key=len, reverse=True))
 _AMOUNT_AR = re.compile(
-    rf"(?<![\d.,a-z/\-+])(?P<cur>(?:{_CURRENCY})\s*)?(?P<num>{_NUM})"
+    rf"(?<![\d.a-z/\-+])(?<!\d,)(?P<cur>(?:{_CURRENCY})\s*)?(?P<num>{_NUM})"
     rf"(?:\s*(?P<mult>{_MULT})(?![a-z0-9²]))?(?:\s*(?P<unit>{_UNIT})(?![a-z]))?"
 )
 _CN_NUM_CLASS = re.escape(CN_NUMERAL_CHARS) + "点"
@@ -295,6 +295,9 @@ _AMOUNT_CN = re.compile(
 # After a bare number these say it is not money (a year, a day, a size, a share…).
 _NOT_MONEY_AFTER = re.compile(r"\s*(?:年|月|日|号|%|平|㎡|m²|m2|套|岁|个|楼|栋|室|层|:|/|-\d|\.\d|x)")
 _BARE_MIN = 10_000
+_BARE_MAX_DIGITS = 10  # 11 digits and more: a phone, an account, an ID — not a price
+# Bare numbers that are not money: 12345 is the government hotline the manual cites (2, 5.2.1.1).
+_NOT_MONEY_NUMBERS = frozenset({"12345"})
 _MAX_AMOUNT = 10**13
 
 
@@ -314,9 +317,9 @@ def _amount_candidates(view: str) -> list[Candidate]:
         if mult is None and unit is None and cur is None:
             digits = m.group("num").replace(",", "")
             grouped = "," in m.group("num")
-            if "." in digits or len(digits) > 12 or (num < _BARE_MIN and not grouped):
+            if "." in digits or len(digits) > _BARE_MAX_DIGITS or (num < _BARE_MIN and not grouped):
                 continue
-            if _NOT_MONEY_AFTER.match(view, end):
+            if _NOT_MONEY_AFTER.match(view, end) or digits in _NOT_MONEY_NUMBERS:
                 continue
         if mult == "m" and cur is None and unit is None and num >= 1000:
             continue  # "120m" is a length, not 120 million
@@ -330,10 +333,10 @@ def _amount_candidates(view: str) -> list[Candidate]:
             continue  # 三百 alone is no money; 三百万, 两万五, 三千元 are
         if not any(ch in CN_DIGITS for ch in num_text):
             continue
-        value = cn_to_decimal(num_text)
-        if value is None:
+        cn_value = cn_to_decimal(num_text)
+        if cn_value is None:
             continue
-        yuan = _to_yuan(value)
+        yuan = _to_yuan(cn_value)
         if yuan is not None:
             out.append(Candidate("amount", yuan, *_trim(view, m.start(), m.end()), {}))
     return out
@@ -506,14 +509,14 @@ def _date_candidates(view: str, today: datetime.date) -> list[Candidate]:
         year, month = _add_months(today, shift)
         found.append((m.start(), m.end(), ymd(year, month, _small_int(m["d"]))))
     for m in _DATE_MD.finditer(view):
-        month, day = _small_int(m["m"]), _small_int(m["d"])
-        if month is not None and day is not None:
-            found.append((m.start(), m.end(), _day_value(_upcoming(today, month, day))))
+        md_month, md_day = _small_int(m["m"]), _small_int(m["d"])
+        if md_month is not None and md_day is not None:
+            found.append((m.start(), m.end(), _day_value(_upcoming(today, md_month, md_day))))
     for m in _DATE_M.finditer(view):
-        month = _small_int(m["m"])
-        if month is not None and 1 <= month <= 12:
-            year = today.year if month >= today.month else today.year + 1
-            found.append((m.start(), m.end(), _month_value(year, month)))
+        only_month = _small_int(m["m"])
+        if only_month is not None and 1 <= only_month <= 12:
+            year = today.year if only_month >= today.month else today.year + 1
+            found.append((m.start(), m.end(), _month_value(year, only_month)))
     for m in _DATE_DAYS.finditer(view):
         offset = _DATE_DAY_WORDS[m.group()]
         found.append((m.start(), m.end(), _day_value(today + datetime.timedelta(days=offset))))
@@ -567,8 +570,10 @@ def find_dates(text: str, today: datetime.date | None = None) -> list[Entity]:
 # ---------------------------------------------------------------------------
 
 _SHARE_PERCENT = re.compile(r"(?<![\d.])(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|percent(?![a-z])|per cent(?![a-z]))")
-_SHARE_CN_PERCENT = re.compile(rf"百分之(?P<n>[{_CN_NUM_CLASS}\d.]+)")
-_SHARE_CN_FRACTION = re.compile(rf"(?P<den>[{_CN_NUM_CLASS}\d]+)分之(?P<num>[{_CN_NUM_CLASS}\d]+)")
+_SHARE_CN_PERCENT = re.compile(rf"百分之(?P<n>[{_CN_NUM_CLASS}\d.]{{1,12}})")
+_SHARE_CN_FRACTION = re.compile(
+    rf"(?<![{_CN_NUM_CLASS}\d])(?P<den>[{_CN_NUM_CLASS}\d]{{1,8}})分之(?P<num>[{_CN_NUM_CLASS}\d]{{1,8}})"
+)
 _SHARE_SLASH = re.compile(r"(?<![\d/.\-])(?P<num>\d{1,3})\s?/\s?(?P<den>\d{1,3})(?![\d/])")
 _SHARE_TENTHS = re.compile(
     rf"(?<![{_CN_SMALL}\d])(?P<n>[{_CN_SMALL}]|\d)成(?!交|功|本|为|年|立|员|都|绩|果|熟|人)"
@@ -792,11 +797,13 @@ _YES_NO_MAX_LEN = max(len(k) for k in _YES_NO)
 _LEAD = re.compile(r"[\s,.!?;:，。！？；：、~～…\"'“”‘’()（）]*")
 _QUESTION_END = re.compile(r"(?:吗|么|嘛|呢)?[\s。.!！~～]*[?？][\s?？]*$|吗[\s。.!！~～]*$")
 _SHORT_ZH = 8
+_QUESTION_TAIL = 16  # characters at the end looked at for a question mark or 吗
 # What may follow a Chinese yes/no word at the start: a pause, a particle, 我, 谢谢, or another yes/no word.
 _AFTER_ANSWER = re.compile(r"[\s,.!?;:，。！？；：、~～…啊呀吧的了哦噢嘛啦呢哈我谢]")
 # English words that may open a longer message as an answer (not "right now …").
 _EN_LEADING = frozenset({"yes", "yeah", "yep", "yup", "no", "nope", "nah", "ok", "okay", "sure"})
 _SHORT_EN_WORDS = 3
+_SHORT_EN_CHARS = 30  # three words, not one 10,000-letter "word"
 
 
 def _is_ascii_word(word: str) -> bool:
@@ -829,14 +836,17 @@ def _answer_ends(view: str, end: int) -> bool:
 
 def _yes_no_candidates(view: str) -> list[Candidate]:
     stripped = view.strip()
-    if not stripped or _QUESTION_END.search(stripped):
+    if not stripped or _QUESTION_END.search(stripped[-_QUESTION_TAIL:]):
         return []
     lead = _LEAD.match(view)
     start = lead.end() if lead else 0
     if view.startswith(_NOT_ANSWERS, start):
         return []
     ascii_text = stripped.isascii()
-    short = len(stripped.split()) <= _SHORT_EN_WORDS if ascii_text else len(stripped) <= _SHORT_ZH
+    if ascii_text:
+        short = len(stripped) <= _SHORT_EN_CHARS and len(stripped.split()) <= _SHORT_EN_WORDS
+    else:
+        short = len(stripped) <= _SHORT_ZH
     word = _word_at(view, start, anywhere=False)
     pos = start
     if word is not None:
@@ -922,12 +932,3 @@ def extract_entities(text: str, today: datetime.date | None = None) -> list[Enti
     day = today or datetime.date.today()
     view = aligned_view(text[:_MAX_TEXT])
     return [c.to_entity(text) for c in _resolve(candidates(view, day))]
-
-
-def describe(entities: Iterable[Entity]) -> list[dict[str, Any]]:
-    """Entities as plain dicts (for printing and the evaluation).
-
-    >>> describe(find_mobiles("13800138000"))
-    [{'type': 'mobile', 'value': '13800138000', 'raw': '13800138000', 'start': 0, 'end': 11, 'extra': {}}]
-    """
-    return [e.model_dump() for e in entities]

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .data import DATA_DIR, load_commands, load_entity_cases, load_intents
 from .entities import extract_entities
@@ -134,36 +134,56 @@ def score_entities(
     return EntityScores(len(cases), precision, recall, _f1(precision, recall), per_type, errors)
 
 
+#: In tuning the threshold, a wrong intent costs this many "please say it again" (no intent).
+WRONG_COST = 2.0
+
+
+class SweepRow(NamedTuple):
+    threshold: float
+    coverage: float  # share of messages that get an intent
+    precision: float  # share of those that are right
+    correct: int
+    wrong: int
+
+    def utility(self, wrong_cost: float = WRONG_COST) -> float:
+        return self.correct - wrong_cost * self.wrong
+
+
 def threshold_sweep(
     confidences: Sequence[tuple[float, bool]], thresholds: Sequence[float] | None = None
-) -> list[tuple[float, float, float, int]]:
-    """For each threshold: (threshold, coverage, precision of the accepted, correct - wrong accepted).
+) -> list[SweepRow]:
+    """For each threshold: coverage, precision of the accepted answers, correct and wrong counts.
 
     >>> threshold_sweep([(0.9, True), (0.4, False), (0.2, True)], [0.3])
-    [(0.3, 0.6666666666666666, 0.5, 0)]
+    [SweepRow(threshold=0.3, coverage=0.6666666666666666, precision=0.5, correct=1, wrong=1)]
     """
     steps = thresholds if thresholds is not None else [round(0.05 * i, 2) for i in range(1, 19)]
-    out: list[tuple[float, float, float, int]] = []
+    out: list[SweepRow] = []
     n = len(confidences) or 1
     for t in steps:
         accepted = [ok for conf, ok in confidences if conf >= t]
         right = sum(accepted)
         precision = right / len(accepted) if accepted else 1.0
-        out.append((t, len(accepted) / n, precision, right - (len(accepted) - right)))
+        out.append(SweepRow(t, len(accepted) / n, precision, right, len(accepted) - right))
     return out
 
 
-def best_threshold(sweep: Sequence[tuple[float, float, float, int]]) -> float:
-    """The threshold with the most (correct - wrong) accepted answers; the lowest on ties."""
-    best = max(sweep, key=lambda row: (row[3], -row[0]))
-    return best[0]
+def best_threshold(sweep: Sequence[SweepRow], wrong_cost: float = WRONG_COST) -> float:
+    """The threshold with the best ``correct - wrong_cost * wrong``; the lowest on ties.
+
+    >>> rows = threshold_sweep([(0.9, True), (0.5, False), (0.45, True)], [0.4, 0.6])
+    >>> best_threshold(rows, 2.0), best_threshold(rows, 0.5)
+    (0.6, 0.4)
+    """
+    best = max(sweep, key=lambda row: (row.utility(wrong_cost), -row.threshold))
+    return best.threshold
 
 
 @dataclass
 class Report:
     intents: IntentScores
     entities: EntityScores
-    sweep: list[tuple[float, float, float, int]]
+    sweep: list[SweepRow]
     threshold: float
     suggested_threshold: float
 
@@ -207,10 +227,14 @@ def format_report(report: Report, *, errors: bool = True) -> str:
         for text, want, got, conf in ints.errors:
             lines.append(f"  {text} | {want} -> {got} ({conf:.2f})")
     lines.append("")
-    lines.append("Confidence threshold sweep (threshold, coverage, precision of accepted, correct-wrong):")
-    for t, cov, prec, net in report.sweep:
-        mark = "  <- CONFIDENCE_THRESHOLD" if abs(t - report.threshold) < 1e-9 else ""
-        lines.append(f"  {t:>5.2f} {cov:>7.2%} {prec:>7.2%} {net:>5}{mark}")
+    lines.append(f"Confidence threshold sweep (a wrong intent costs {WRONG_COST:g} unanswered ones):")
+    lines.append(f"  {'thresh':>6} {'covered':>8} {'right':>7} {'#right':>6} {'#wrong':>6} {'utility':>7}")
+    for row in report.sweep:
+        mark = "  <- CONFIDENCE_THRESHOLD" if abs(row.threshold - report.threshold) < 1e-9 else ""
+        lines.append(
+            f"  {row.threshold:>6.2f} {row.coverage:>8.2%} {row.precision:>7.2%} {row.correct:>6}"
+            f" {row.wrong:>6} {row.utility():>7.1f}{mark}"
+        )
     lines.append(f"  suggested: {report.suggested_threshold:.2f}; in use: {report.threshold:.2f}")
     lines.append("")
     lines.append(f"Entities: {ents.n} cases")
@@ -221,6 +245,6 @@ def format_report(report: Report, *, errors: bool = True) -> str:
     if errors and ents.errors:
         lines.append("")
         lines.append("Entity mistakes (text | expected | got):")
-        for text, want, got in ents.errors:
-            lines.append(f"  {text} | {want} | {got}")
+        for sample, expected, found in ents.errors:
+            lines.append(f"  {sample} | {expected} | {found}")
     return "\n".join(lines)

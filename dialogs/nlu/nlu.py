@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 #: Under this probability the best intent is not trusted: ``Parse.intent`` is None.
 #: Tuned on the held-out split (``python -m dialogs.nlu eval`` prints the sweep).
-CONFIDENCE_THRESHOLD = 0.30
+CONFIDENCE_THRESHOLD = 0.45
 #: Parses kept per NLU (identical texts are common: "是", "好的", "返回").
 CACHE_SIZE = 4096
 #: Longer texts are parsed but not cached.
@@ -38,7 +38,7 @@ _TOP = 3
 ANSWER_CONFIDENCE = 0.9
 # What may stand around a yes/no word in a message that is only an answer.
 _ANSWER_FILLER = re.compile(r"[\s,.!?;:，。！？；：、~～…'\"“”()（）啊呀吧的了哦噢嘛啦呢哈嗯我]+")
-_ANSWER_TAILS = frozenset({"please", "thanks", "thankyou", "本人", "itis", "itisn't", "iam", "i'm", "sir"})
+_ANSWER_TAILS = frozenset({"please", "thanks", "thankyou", "本人", "itis", "itisnt", "iam", "im", "sir"})
 
 
 def training_examples(
@@ -111,7 +111,11 @@ class NLU:
             return self._cached(text, day)
         except Exception:  # a bug must not take the conversation down: understand nothing
             log.exception("NLU.parse failed on a %d-character text", len(text))
-            return Parse(text=text, normalized="")
+            try:
+                normalized = normalize_text(text)
+            except Exception:
+                normalized = ""
+            return Parse(text=text, normalized=normalized)
 
     def parse_strict(self, text: str, *, today: datetime.date | None = None) -> Parse:
         """:meth:`parse` without the cache and without the safety net (for tests and tools)."""
@@ -128,13 +132,13 @@ class NLU:
         ranking = self.model.ranking(normalized, top=_TOP) if normalized else []
         act = None if command is not None else answer_act(text, entities)
         if command is not None:
-            ranking = [(command, 1.0), *[(i, p) for i, p in ranking if i != command]][:_TOP]
+            ranking = _promote(self.model.ranking(normalized), command, 1.0)
             intent: str | None = command
             confidence = 1.0
         elif act is not None and act in self.model.classes:
-            probs = dict(ranking)
-            confidence = max(ANSWER_CONFIDENCE, probs.get(act, 0.0))
-            ranking = [(act, confidence), *[(i, p) for i, p in ranking if i != act]][:_TOP]
+            full = self.model.ranking(normalized)
+            confidence = max(ANSWER_CONFIDENCE, dict(full).get(act, 0.0))
+            ranking = _promote(full, act, confidence)
             intent = act
         elif ranking:
             best, confidence = ranking[0]
@@ -152,11 +156,23 @@ class NLU:
         )
 
 
-def answer_act(text: str, entities: Sequence[Entity]) -> str | None:
-    """``affirm`` / ``deny`` when ``text`` is nothing but a yes/no answer (是的 / 不用了谢谢 / nope).
+def _promote(ranking: Sequence[tuple[str, float]], intent: str, confidence: float) -> list[tuple[str, float]]:
+    """The top of ``ranking`` with ``intent`` first at ``confidence``, the others scaled to sum to the rest.
 
-    >>> from .entities import find_yes_no
-    >>> answer_act("不用了，谢谢", find_yes_no("不用了，谢谢")), answer_act("好的", find_yes_no("好的"))
+    >>> [(name, round(p, 3)) for name, p in _promote([("a", 0.5), ("b", 0.3), ("c", 0.2)], "b", 0.9)]
+    [('b', 0.9), ('a', 0.071), ('c', 0.029)]
+    """
+    before = dict(ranking).get(intent, 0.0)
+    scale = (1.0 - confidence) / (1.0 - before) if before < 1.0 else 0.0
+    others = [(name, p * scale) for name, p in ranking if name != intent]
+    return [(intent, confidence), *others][:_TOP]
+
+
+def answer_act(text: str, entities: Sequence[Entity]) -> str | None:
+    """``affirm`` / ``deny`` when ``text`` is nothing but a yes/no answer (是的 / 不用了 / nope, please).
+
+    >>> from dialogs.nlu.entities import find_yes_no
+    >>> answer_act("不用了。", find_yes_no("不用了。")), answer_act("好的好的", find_yes_no("好的好的"))
     ('deny', 'affirm')
     >>> answer_act("是的，我是业主本人", find_yes_no("是的，我是业主本人")) is None
     True

@@ -28,32 +28,52 @@ from rules.text import to_halfwidth, to_simplified
 _MAX_ROUNDS = 4  # normalize_text repeats its steps until nothing changes (idempotence)
 
 
-@lru_cache(maxsize=1)
-def _traditional_chars() -> frozenset[str] | None:
-    """Every character that occurs in a key of OpenCC's ``t2s`` dictionaries.
+def _read_dictionary(path: Path) -> dict[str, str]:
+    """An OpenCC dictionary file: key -> its first value (the one OpenCC uses)."""
+    table: dict[str, str] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            key, _, values = line.rstrip("\n").partition("\t")
+            if key:
+                table[key] = values.split(" ")[0]
+    return table
 
-    A text with none of them is left alone by ``t2s``, so the (pure Python, slow)
-    conversion can be skipped.  ``None`` when the dictionaries cannot be read:
-    then every text is converted.
+
+@lru_cache(maxsize=1)
+def _trigger_chars() -> frozenset[str] | None:
+    """Characters without which OpenCC ``t2s`` leaves a text unchanged.
+
+    ``t2s`` replaces a dictionary key found in the text by its value; only keys
+    whose value differs change anything, and such a key can only be in a text
+    that holds all its characters.  So it is enough to know one character of
+    each changing key (a Traditional one, e.g. 麼 of 么麼): a text with none of
+    them is returned as it is, and the (pure Python, slow) conversion is
+    skipped.  ``None`` when the dictionaries cannot be read: every text is
+    converted then.
     """
     try:
         import opencc  # opencc-python-reimplemented, as used by rules.text
 
         folder = Path(opencc.__file__).parent / "dictionary"
-        chars: set[str] = set()
-        for name in ("TSPhrases.txt", "TSCharacters.txt"):
-            with open(folder / name, encoding="utf-8") as handle:
-                for line in handle:
-                    key = line.split("\t", 1)[0]
-                    chars.update(key)
-        return frozenset(chars) if chars else None
+        chars = _read_dictionary(folder / "TSCharacters.txt")
+        phrases = _read_dictionary(folder / "TSPhrases.txt")
     except Exception:  # any packaging surprise: no shortcut, always convert
         return None
+    triggers = {key for key, value in chars.items() if key != value}
+    for key, value in phrases.items():
+        if key == value or any(ch in triggers for ch in key):
+            continue
+        # No character of the phrase changes on its own: watch all the ones that differ.
+        if len(key) == len(value):
+            triggers.update(a for a, b in zip(key, value, strict=True) if a != b)
+        else:
+            triggers.update(key)
+    return frozenset(triggers) if triggers else None
 
 
 def _simplified(text: str) -> str:
-    chars = _traditional_chars()
-    if chars is not None and chars.isdisjoint(text):
+    triggers = _trigger_chars()
+    if triggers is not None and triggers.isdisjoint(text):
         return text
     return to_simplified(text)
 
@@ -120,3 +140,24 @@ def aligned_view(text: str) -> str:
     if _ASCII_ONLY.fullmatch(text):
         return text.lower()
     return "".join([_char_view(ch) for ch in text])
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
+
+
+def detect_language(text: str) -> str | None:
+    """The language a message is written in: ``"zh-Hant"``, ``"zh"``, ``"en"``, or None.
+
+    Traditional when OpenCC ``t2s`` would change it, Chinese when it has Chinese
+    characters, English when it has Latin letters (and no Chinese).  A hint for
+    answering in the person's own script (config ``languages.supported``).
+
+    >>> detect_language("我要賣房"), detect_language("我要卖房"), detect_language("Ｈｅｌｌｏ"), detect_language("123")
+    ('zh-Hant', 'zh', 'en', None)
+    """
+    if _CJK.search(text):
+        return "zh-Hant" if _simplified(text) != text else "zh"
+    if _LATIN.search(text):
+        return "en"
+    return None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import NewMessage, Store, UnknownSession, VersionConflict, migrations
+from storage import NewMessage, Store, UnknownSession, VersionConflict, migration_files
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def store(tmp_path: Path) -> Store:
 
 
 def test_migrations_numbered_and_applied_once(tmp_path: Path) -> None:
-    numbers = [n for n, _, _ in migrations()]
+    numbers = [n for n, _, _ in migration_files()]
     assert numbers == list(range(1, len(numbers) + 1))
     first = Store(tmp_path / "a.db")
     assert first.schema_version() == numbers[-1]

@@ -38,3 +38,14 @@ def test_sigkill_mid_flow_then_resume_at_same_step(server: ServerProcess) -> Non
     assert status == 200
     seqs = [m["seq"] for m in history["messages"]]
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_faq_endpoint_and_errors(server: ServerProcess) -> None:
+    status, out = server.post("/api/faq", {"q": "公司的房子能线上签吗"})
+    assert status == 200 and out["fallback"] is False and out["answers"][0]["sections"]
+    status, out = server.post("/api/faq", {"q": "What's the weather?", "k": 2})
+    assert status == 200 and out["fallback"] is True and "12345" in out["message"]
+    assert server.post("/api/faq", {"q": "x" * 3000})[0] == 413
+    assert server.post("/api/faq", {"q": "hi", "k": 0})[0] == 400
+    assert server.post("/api/faq", {"q": "hi", "lang": "fr"})[0] == 422
+    assert server.post("/api/faq", {"question": "hi"})[0] == 400

@@ -1,0 +1,234 @@
+"""Retrieval over the knowledge base: normalise, expand synonyms, BM25, re-rank, decide.
+
+How a question is answered:
+
+1. **Normalise** (:func:`dialogs.nlu.normalize_text`: Traditional → Simplified,
+   full-width → half-width, lower case) and strip punctuation.
+2. **Synonyms** (``dialogs/knowledge/synonyms.yaml``): the words people use are
+   replaced by the manual's word (房本/红本 → 产权证书, 过户 → 转移登记,
+   company → 企业 …), in the question and in the knowledge base alike.
+3. **BM25** (bm25s) over tokens: the manual's domain words found in the text,
+   Latin words, and Chinese characters and character pairs. Every canonical
+   question and paraphrase is its own document; an entry scores as its best one.
+4. **Re-rank** the BM25 candidates: the final score blends the cosine similarity
+   of character 1–3-gram TF-IDF vectors (scikit-learn) with the BM25 score
+   divided by the question's self-score (its BM25 against a document made of
+   exactly its own tokens). Both parts are bounded (0–1) and comparable across
+   questions, so the score is **calibrated** and one threshold
+   (:data:`THRESHOLD`) separates answerable from unanswerable questions.
+5. **Fallback** below the threshold: the reply says the manual does not cover
+   it and points to 12345 / a human, instead of guessing.
+
+The index is built at load from the YAML (a few hundred entries, a few thousand
+documents: well under a second); answers to repeated questions are cached.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel
+
+from ..i18n import normalize_lang, to_traditional
+from ..nlu import normalize_text
+from .kb import DEFAULT_DIR, Entry, load_entries
+
+THRESHOLD = 0.42  # calibrated score under which the FAQ falls back (tuned on the dev questions, see docs)
+CANDIDATES = 40  # documents BM25 hands to the re-ranker
+_K1, _B = 1.2, 0.75  # BM25 parameters
+_W_COSINE = 0.5  # weight of the n-gram cosine against the calibrated BM25
+_PUNCT = re.compile(r"[^\w\u4e00-\u9fff§ ]+")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN = re.compile(r"[a-z0-9]+")
+_MESSAGES = Path(__file__).resolve().parent.parent / "messages.yaml"
+_STOP_EN = frozenset(
+    "a an the to of in on for and or is are do does can i my me we our you it be how what".split()
+)
+
+
+class FaqAnswer(BaseModel):
+    id: str
+    question: str
+    answer: str
+    score: float
+    sections: list[str]
+
+
+class FaqResponse(BaseModel):
+    answers: list[FaqAnswer] = []
+    fallback: bool = True
+    message: str | None = None
+
+
+class Synonyms:
+    """Replace people's words with the manual's (longest variant first)."""
+
+    def __init__(self, mapping: dict[str, list[str]]) -> None:
+        pairs = [(normalize_text(v), normalize_text(k)) for k, vs in mapping.items() for v in vs]
+        pairs = [(v, k) for v, k in pairs if v and v != k]
+        self.canonical = sorted({normalize_text(k) for k in mapping}, key=len, reverse=True)
+        self._to = dict(pairs)
+        alternatives = sorted(self._to, key=len, reverse=True)
+        self._pattern = re.compile("|".join(_boundary(v) for v in alternatives)) if alternatives else None
+
+    def apply(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._to[m.group(0)], text)
+
+    @classmethod
+    def load(cls, path: Path) -> Synonyms:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return cls({str(k): [str(v) for v in vs] for k, vs in (data or {}).items()})
+
+
+def _boundary(variant: str) -> str:
+    escaped = re.escape(variant)
+    if variant.isascii():  # whole words for Latin variants ("deed" not inside "indeed")
+        return rf"(?<![a-z0-9]){escaped}(?![a-z0-9])"
+    return escaped
+
+
+def detect_lang(text: str) -> str:
+    """The language a question is written in: en, zh-Hant or zh."""
+    from rules.text import to_simplified
+
+    if not _CJK_RUN.search(text):
+        return "en" if re.search(r"[A-Za-z]", text) else "zh"
+    return "zh-Hant" if to_simplified(text) != text else "zh"
+
+
+class KnowledgeBase:
+    """The FAQ index. ``ask`` returns the ``/api/faq`` response."""
+
+    def __init__(
+        self, entries: list[Entry], synonyms: Synonyms, messages: dict[str, Any] | None = None
+    ) -> None:
+        import bm25s
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if not entries:
+            raise ValueError("the knowledge base is empty")
+        self.entries = entries
+        self.synonyms = synonyms
+        self.by_id = {e.id: e for e in entries}
+        texts: list[str] = []
+        owners: list[int] = []
+        for index, entry in enumerate(entries):
+            for text in (entry.question.zh, entry.question.en, *entry.paraphrases):
+                prepared = self.prepare(text)
+                if prepared:
+                    texts.append(prepared)
+                    owners.append(index)
+        self.owners = np.asarray(owners)
+        corpus = [self.tokens(t) for t in texts]
+        self.bm25 = bm25s.BM25(k1=_K1, b=_B)
+        self.bm25.index(corpus, show_progress=False)
+        self.vocab = self.bm25.vocab_dict
+        # document frequencies and mean length, for the self-score that calibrates BM25
+        df: dict[str, int] = {}
+        for doc in corpus:
+            for token in set(doc):
+                df[token] = df.get(token, 0) + 1
+        n = len(corpus)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.avgdl = sum(len(d) for d in corpus) / n
+        self.tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
+        self.doc_vectors = self.tfidf.fit_transform(texts).tocsr()
+        messages = messages or yaml.safe_load(_MESSAGES.read_text(encoding="utf-8"))
+        self._fallback = messages["faq_fallback"]
+        self.ask = lru_cache(maxsize=4096)(self._ask)
+
+    @classmethod
+    def load(cls, directory: Path = DEFAULT_DIR) -> KnowledgeBase:
+        return cls(load_entries(directory), Synonyms.load(directory / "synonyms.yaml"))
+
+    # ------------------------------------------------------------------ text
+    def prepare(self, text: str) -> str:
+        text = normalize_text(text)
+        text = self.synonyms.apply(text)
+        return re.sub(r"\s+", " ", _PUNCT.sub(" ", text)).strip()
+
+    def tokens(self, prepared: str) -> list[str]:
+        out = [f"§{term}" for term in self.synonyms.canonical if term in prepared]
+        out += [w for w in _LATIN.findall(prepared) if w not in _STOP_EN]
+        for run in _CJK_RUN.findall(prepared):
+            out.extend(run)
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        return out
+
+    # ------------------------------------------------------------------ scoring
+    def scores(self, question: str) -> list[tuple[int, float]]:
+        """(entry index, calibrated score) for the best entries, best first."""
+        prepared = self.prepare(question)
+        if not prepared:
+            return []
+        tokens = [t for t in self.tokens(prepared) if t in self.vocab]
+        if not tokens:
+            return []
+        bm = np.asarray(self.bm25.get_scores(tokens), dtype=float)
+        top = np.argpartition(-bm, min(CANDIDATES, len(bm) - 1))[:CANDIDATES]
+        top = top[bm[top] > 0]
+        if top.size == 0:
+            return []
+        query = self.tfidf.transform([prepared])
+        cosine = np.asarray((self.doc_vectors[top] @ query.T).todense()).ravel()
+        calibrated_bm25 = np.minimum(bm[top] / self.self_score(tokens), 1.0)
+        blended = _W_COSINE * cosine + (1 - _W_COSINE) * calibrated_bm25
+        best: dict[int, float] = {}
+        for doc, score in zip(top, blended, strict=True):
+            owner = int(self.owners[doc])
+            if score > best.get(owner, -1.0):
+                best[owner] = float(score)
+        return sorted(best.items(), key=lambda kv: -kv[1])
+
+    def self_score(self, tokens: list[str]) -> float:
+        """BM25 of the question against a document made of exactly its own tokens.
+
+        No document can score much higher, so ``bm25 / self_score`` is a 0–1 measure
+        comparable across questions (a calibrated BM25).
+        """
+        counts: dict[str, int] = {}
+        for t in tokens:
+            counts[t] = counts.get(t, 0) + 1
+        norm = _K1 * (1 - _B + _B * len(tokens) / self.avgdl)
+        total = sum(self.idf.get(t, 0.0) * tf * (_K1 + 1) / (tf + norm) for t, tf in counts.items())
+        return max(total, 1e-9)
+
+    def _ask(self, question: str, lang: str | None = None, k: int = 3) -> FaqResponse:
+        chosen = normalize_lang(lang) or detect_lang(question)
+        ranked = self.scores(question)[: max(1, k)]
+        if not ranked or ranked[0][1] < THRESHOLD:
+            return FaqResponse(answers=[], fallback=True, message=_pick(self._fallback, chosen))
+        answers = []
+        for index, score in ranked:
+            if score < THRESHOLD * 0.75:
+                break
+            entry = self.entries[index]
+            answers.append(
+                FaqAnswer(
+                    id=entry.id,
+                    question=_pick(entry.question.model_dump(), chosen),
+                    answer=_pick(entry.answer.model_dump(), chosen),
+                    score=round(min(score, 1.0), 4),
+                    sections=list(entry.sections),
+                )
+            )
+        return FaqResponse(answers=answers, fallback=False, message=None)
+
+
+def _pick(texts: dict[str, str], lang: str) -> str:
+    if lang == "en":
+        return texts["en"]
+    return _traditional(texts["zh"]) if lang == "zh-Hant" else texts["zh"]
+
+
+@cache
+def _traditional(text: str) -> str:
+    return to_traditional(text)
