@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,13 +37,17 @@ import yaml
 from pydantic import BaseModel
 
 from ..i18n import normalize_lang, to_traditional
-from ..nlu import normalize_text
+from ..nlu import NLU, normalize_text
 from .kb import DEFAULT_DIR, Entry, load_entries
 
-THRESHOLD = 0.42  # calibrated score under which the FAQ falls back (tuned on the dev questions, see docs)
+THRESHOLD = (
+    0.18  # calibrated score under which the FAQ falls back (in-scope refusals ≤ 5%; docs/benchmarks.md)
+)
 CANDIDATES = 40  # documents BM25 hands to the re-ranker
 _K1, _B = 1.2, 0.75  # BM25 parameters
-_W_COSINE = 0.5  # weight of the n-gram cosine against the calibrated BM25
+_W_COSINE = 0.5  # confidence: weight of the n-gram cosine against the calibrated BM25
+_W_DOC = 0.3  # ranking: weight of the best single wording against the entry as a whole
+OOS_THRESHOLD = 0.3  # the NLU's out_of_scope probability from which a question is not answered
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff§ ]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[a-z0-9]+")
@@ -108,8 +113,14 @@ class KnowledgeBase:
     """The FAQ index. ``ask`` returns the ``/api/faq`` response."""
 
     def __init__(
-        self, entries: list[Entry], synonyms: Synonyms, messages: dict[str, Any] | None = None
+        self,
+        entries: list[Entry],
+        synonyms: Synonyms,
+        messages: dict[str, Any] | None = None,
+        out_of_scope: Callable[[str], float] | None = None,
     ) -> None:
+        """``out_of_scope``: the probability that a question is outside the manual (the NLU's
+        ``out_of_scope`` intent); at :data:`OOS_THRESHOLD` or above the FAQ does not answer."""
         import bm25s
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -117,6 +128,7 @@ class KnowledgeBase:
             raise ValueError("the knowledge base is empty")
         self.entries = entries
         self.synonyms = synonyms
+        self.out_of_scope = out_of_scope
         self.by_id = {e.id: e for e in entries}
         texts: list[str] = []
         owners: list[int] = []
@@ -128,9 +140,15 @@ class KnowledgeBase:
                     owners.append(index)
         self.owners = np.asarray(owners)
         corpus = [self.tokens(t) for t in texts]
-        self.bm25 = bm25s.BM25(k1=_K1, b=_B)
+        self.bm25 = bm25s.BM25(k1=_K1, b=_B)  # one document per question / paraphrase
         self.bm25.index(corpus, show_progress=False)
         self.vocab = self.bm25.vocab_dict
+        entry_corpus: list[list[str]] = [[] for _ in entries]
+        for doc, owner in zip(corpus, owners, strict=True):
+            entry_corpus[owner].extend(doc)
+        self.entry_bm25 = bm25s.BM25(k1=_K1, b=_B)  # one document per entry: all its wordings
+        self.entry_bm25.index(entry_corpus, show_progress=False)
+        self.entry_docs = [np.flatnonzero(self.owners == i) for i in range(len(entries))]
         # document frequencies and mean length, for the self-score that calibrates BM25
         df: dict[str, int] = {}
         for doc in corpus:
@@ -146,8 +164,17 @@ class KnowledgeBase:
         self.ask = lru_cache(maxsize=4096)(self._ask)
 
     @classmethod
-    def load(cls, directory: Path = DEFAULT_DIR) -> KnowledgeBase:
-        return cls(load_entries(directory), Synonyms.load(directory / "synonyms.yaml"))
+    def load(cls, directory: Path = DEFAULT_DIR, nlu: NLU | None = None) -> KnowledgeBase:
+        """The knowledge base of ``directory``, using ``nlu`` (loaded if not given) to spot
+        questions outside the manual."""
+        understanding = nlu if nlu is not None else NLU.load()
+
+        def out_of_scope(question: str) -> float:
+            return dict(understanding.parse(question).ranking).get("out_of_scope", 0.0)
+
+        return cls(
+            load_entries(directory), Synonyms.load(directory / "synonyms.yaml"), out_of_scope=out_of_scope
+        )
 
     # ------------------------------------------------------------------ text
     def prepare(self, text: str) -> str:
@@ -164,29 +191,38 @@ class KnowledgeBase:
         return out
 
     # ------------------------------------------------------------------ scoring
-    def scores(self, question: str) -> list[tuple[int, float]]:
-        """(entry index, calibrated score) for the best entries, best first."""
+    def scores(self, question: str, k: int = 3) -> list[tuple[int, float]]:
+        """The ``k`` best entries with their calibrated scores, best first.
+
+        Ranking: BM25 of the best single wording (30%) and of the entry as a whole
+        (70%), each relative to the best entry. Score: for each ranked entry, its
+        best wording's blend of n-gram cosine and calibrated BM25 (0–1).
+        """
         prepared = self.prepare(question)
-        if not prepared:
-            return []
-        tokens = [t for t in self.tokens(prepared) if t in self.vocab]
+        tokens = [t for t in self.tokens(prepared) if t in self.vocab] if prepared else []
         if not tokens:
             return []
-        bm = np.asarray(self.bm25.get_scores(tokens), dtype=float)
-        top = np.argpartition(-bm, min(CANDIDATES, len(bm) - 1))[:CANDIDATES]
-        top = top[bm[top] > 0]
-        if top.size == 0:
+        doc_bm = np.asarray(self.bm25.get_scores(tokens), dtype=float)
+        if doc_bm.max() <= 0:
             return []
+        best_doc = np.zeros(len(self.entries))
+        np.maximum.at(best_doc, self.owners, doc_bm / doc_bm.max())
+        entry_tokens = [t for t in tokens if t in self.entry_bm25.vocab_dict]
+        entry_bm = np.asarray(self.entry_bm25.get_scores(entry_tokens), dtype=float)
+        rank = _W_DOC * best_doc + (1 - _W_DOC) * entry_bm / max(entry_bm.max(), 1e-9)
+        order = np.argsort(-rank)[: max(1, k)]
         query = self.tfidf.transform([prepared])
-        cosine = np.asarray((self.doc_vectors[top] @ query.T).todense()).ravel()
-        calibrated_bm25 = np.minimum(bm[top] / self.self_score(tokens), 1.0)
-        blended = _W_COSINE * cosine + (1 - _W_COSINE) * calibrated_bm25
-        best: dict[int, float] = {}
-        for doc, score in zip(top, blended, strict=True):
-            owner = int(self.owners[doc])
-            if score > best.get(owner, -1.0):
-                best[owner] = float(score)
-        return sorted(best.items(), key=lambda kv: -kv[1])
+        self_score = self.self_score(tokens)
+        docs = np.concatenate([self.entry_docs[int(i)] for i in order])
+        cosine = np.asarray((self.doc_vectors[docs] @ query.T).todense()).ravel()  # one product for all
+        blended = _W_COSINE * cosine + (1 - _W_COSINE) * np.minimum(doc_bm[docs] / self_score, 1.0)
+        out = []
+        start = 0
+        for index in order:
+            size = len(self.entry_docs[int(index)])
+            out.append((int(index), float(blended[start : start + size].max())))
+            start += size
+        return out
 
     def self_score(self, tokens: list[str]) -> float:
         """BM25 of the question against a document made of exactly its own tokens.
@@ -203,12 +239,15 @@ class KnowledgeBase:
 
     def _ask(self, question: str, lang: str | None = None, k: int = 3) -> FaqResponse:
         chosen = normalize_lang(lang) or detect_lang(question)
-        ranked = self.scores(question)[: max(1, k)]
-        if not ranked or ranked[0][1] < THRESHOLD:
+        ranked = self.scores(question, k)
+        out_of_scope = self.out_of_scope(question) if self.out_of_scope is not None else 0.0
+        if not ranked or ranked[0][1] < THRESHOLD or out_of_scope >= OOS_THRESHOLD:
             return FaqResponse(answers=[], fallback=True, message=_pick(self._fallback, chosen))
         answers = []
-        for index, score in ranked:
-            if score < THRESHOLD * 0.75:
+        shown = 1.0
+        for index, score in ranked:  # best first: a lower-ranked entry never shows a higher score
+            shown = min(shown, score)
+            if shown < THRESHOLD * 0.75:
                 break
             entry = self.entries[index]
             answers.append(
@@ -216,7 +255,7 @@ class KnowledgeBase:
                     id=entry.id,
                     question=_pick(entry.question.model_dump(), chosen),
                     answer=_pick(entry.answer.model_dump(), chosen),
-                    score=round(min(score, 1.0), 4),
+                    score=round(shown, 4),
                     sections=list(entry.sections),
                 )
             )

@@ -191,7 +191,7 @@ def test_parse_fields(nlu: NLU) -> None:
 
 
 def test_below_threshold_keeps_the_ranking(nlu: NLU) -> None:
-    parse = nlu.parse("a")
+    parse = nlu.parse("hmm")
     assert parse.intent is None
     assert 0 < parse.confidence < CONFIDENCE_THRESHOLD
     assert parse.ranking and parse.ranking[0][1] == parse.confidence
@@ -389,7 +389,7 @@ def test_intents_yaml_has_exactly_the_fixed_intents() -> None:
     assert set(intents) == ALL_INTENTS
     assert set(commands) == set(COMMANDS)
     for name in FLOW_INTENTS:
-        assert 25 <= len(intents[name]) <= 80, name
+        assert 25 <= len(intents[name]) <= 150, name
     for name in ALL_INTENTS - set(FLOW_INTENTS):
         assert len(intents[name]) >= 15, name
     every = [normalize_text(t) for items in intents.values() for t in items]

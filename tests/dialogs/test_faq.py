@@ -1,0 +1,154 @@
+"""The FAQ: coverage of the manual, retrieval quality, fallback, languages, interfaces."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dialogs.faq import KnowledgeBase, load_entries
+from dialogs.faq.evaluate import evaluate, load_eval
+from dialogs.nlu import normalize_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Every heading of the manual (用户操作手册V1.0). The 5.2.2.x sub-steps printed under
+# 5.3.1 are cited as 5.3.1.
+MANUAL_SECTIONS = """
+1 1.1 1.1.1 1.1.2 1.2 1.2.1 1.2.2 1.2.2.1 1.2.2.2 1.3 1.3.1 1.3.2 1.4 2 3 4 4.1 4.2 4.2.1 4.2.2
+5 5.1 5.2 5.2.1 5.2.1.1 5.2.1.2 5.2.1.3 5.2.2 5.3 5.3.1 5.3.2 5.3.3 5.3.4 5.3.5 5.3.5.1 5.3.5.2
+5.4 5.4.1 5.4.1.1 5.4.1.2 5.4.1.3 5.4.1.4 5.4.2 5.4.3 5.4.4 5.4.4.1 5.4.4.2 5.4.5 5.4.5.1
+6 6.1 6.2 7 8 8.1 8.2 8.2.1 8.2.2 8.2.3 8.2.4 8.2.5 8.2.6 8.2.7
+""".split()
+
+# The figures reached (python -m dialogs.faq eval, 2026-11-24; see docs/benchmarks.md).
+# A change that loses more than 2 points fails here. (The issue's aims — top-1 0.90,
+# top-3 0.97, out-of-scope recall 0.90 — are not reached yet.)
+REACHED = {"top1": 0.7328, "top3": 0.8707, "oos_recall": 0.7463}
+MAX_REFUSED = 0.05  # in-scope questions wrongly refused
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+def test_every_manual_section_has_an_entry() -> None:
+    cited = {s for e in load_entries() for s in e.sections}
+    missing = [s for s in MANUAL_SECTIONS if s not in cited]
+    assert not missing, f"sections without an entry: {missing}"
+    assert cited <= set(MANUAL_SECTIONS), f"unknown sections cited: {sorted(cited - set(MANUAL_SECTIONS))}"
+
+
+def test_knowledge_base_size_and_shape() -> None:
+    entries = load_entries()
+    assert len(entries) >= 150
+    for entry in entries:
+        assert len(entry.paraphrases) >= 5, entry.id
+        cites = re.search(r"\d+\.\d+|第\s*\d+\s*章|[（(][\d、，, ]+[）)]|手册", entry.answer.zh)
+        assert cites or "12345" in entry.answer.zh, f"{entry.id}: the answer cites no section"
+
+
+def test_eval_set_is_big_enough_and_not_copied() -> None:
+    inside, outside = load_eval()
+    assert len(inside) >= 300 and len(outside) >= 50
+    known = set()
+    for e in load_entries():
+        for text in (e.question.zh, e.question.en, *e.paraphrases):
+            known.add(_bare(text))
+    copied = [c["q"] for c in inside if _bare(str(c["q"])) in known]
+    assert not copied, f"evaluation questions copied from the knowledge base: {copied[:10]}"
+    ids = {e.id for e in load_entries()}
+    unknown = [c for c in inside if not set(c["ids"]) <= ids]
+    assert not unknown, unknown[:5]
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in normalize_text(text) if ch.isalnum())
+
+
+def test_quality_does_not_regress(kb: KnowledgeBase) -> None:
+    figures = evaluate(kb).figures()
+    for key, reached in REACHED.items():
+        assert figures[key] >= reached - 0.02, (key, figures)
+    assert figures["in_scope_refused"] <= MAX_REFUSED, figures
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "买房要交多少契税",
+        "今天深圳天气怎么样",
+        "房贷利率现在多少",
+        "学区房怎么划分",
+        "tell me a joke",
+        "新房怎么买",
+    ],
+)
+def test_out_of_scope_falls_back_to_12345(kb: KnowledgeBase, question: str) -> None:
+    out = kb.ask(question)
+    assert out.fallback is True and out.answers == []
+    assert out.message and "12345" in out.message
+
+
+def test_answers_follow_the_question_language(kb: KnowledgeBase) -> None:
+    english = kb.ask("Can a company sign the contract online?")
+    assert not english.fallback
+    assert "offline" in english.answers[0].answer.lower()
+    traditional = kb.ask("公司的房子能線上簽署嗎")
+    assert not traditional.fallback
+    assert "線下" in traditional.answers[0].answer
+    simplified = kb.ask("公司的房子能线上签署吗")
+    assert "线下" in simplified.answers[0].answer
+    forced = kb.ask("公司的房子能线上签署吗", "en")
+    assert "offline" in forced.answers[0].answer.lower()
+
+
+def test_response_shape(kb: KnowledgeBase) -> None:
+    out = kb.ask("网签后还能改买方吗", None, 3).model_dump()
+    assert set(out) == {"answers", "fallback", "message"}
+    assert 1 <= len(out["answers"]) <= 3
+    for answer in out["answers"]:
+        assert set(answer) == {"id", "question", "answer", "score", "sections"}
+        assert 0 <= answer["score"] <= 1 and answer["sections"]
+    scores = [a["score"] for a in out["answers"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_slang_is_understood(kb: KnowledgeBase) -> None:
+    for question in ("红本上的名字和我账号名字不一样怎么办", "卖家是公司能网上签吗", "过户在哪里办"):
+        assert not kb.ask(question).fallback, question
+
+
+def test_batch_command_line() -> None:
+    lines = [
+        json.dumps({"q": "公司的房子能线上签吗"}, ensure_ascii=False),
+        "not json",
+        json.dumps({"q": "What is the weather like?", "lang": "en"}),
+        "",
+        json.dumps({"q": "网签后还能改买方吗", "k": 1}, ensure_ascii=False),
+        json.dumps({"q": 5}),
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "dialogs.faq", "batch"], input="\n".join(lines).encode(),
+        capture_output=True, cwd=ROOT, timeout=120, check=True,
+    )  # fmt: skip
+    out = [json.loads(x) for x in proc.stdout.decode().splitlines()]
+    assert len(out) == 5
+    assert out[0]["fallback"] is False and out[0]["answers"]
+    assert out[1]["error"]["code"] == "invalid_input"
+    assert out[2]["fallback"] is True and "12345" in out[2]["message"]
+    assert len(out[3]["answers"]) == 1
+    assert "error" in out[4]
+
+
+def test_ask_command_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "dialogs.faq", "ask", "怎么注销已备案的合同"],
+        capture_output=True, cwd=ROOT, timeout=120, check=True,
+    )  # fmt: skip
+    assert json.loads(proc.stdout)["fallback"] is False
