@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dialogs.faq import KnowledgeBase, load_entries
 from dialogs.faq.evaluate import load_eval
 from dialogs.faq.kb import DEFAULT_DIR
-from dialogs.faq.retrieval import Synonyms
+from dialogs.faq.retrieval import NOT_QUESTIONS, Synonyms
 from dialogs.nlu import NLU
 
 
@@ -39,7 +39,7 @@ def main() -> None:
     kb = KnowledgeBase(
         load_entries(),
         Synonyms.load(DEFAULT_DIR / "synonyms.yaml"),
-        out_of_scope=lambda q: dict(nlu.parse_strict(q).ranking).get("out_of_scope", 0.0),
+        out_of_scope=lambda q: sum(p for i, p in nlu.parse_strict(q).ranking if i in NOT_QUESTIONS),
     )
     inside, outside = load_eval()
     questions = [str(c["q"]) for c in inside + outside]

@@ -40,14 +40,14 @@ from ..i18n import normalize_lang, to_traditional
 from ..nlu import NLU, normalize_text
 from .kb import DEFAULT_DIR, Entry, load_entries
 
-THRESHOLD = (
-    0.18  # calibrated score under which the FAQ falls back (in-scope refusals ≤ 5%; docs/benchmarks.md)
-)
-CANDIDATES = 40  # documents BM25 hands to the re-ranker
+# Calibrated score under which the FAQ falls back (keeps in-scope refusals ≤ 5%; docs/benchmarks.md).
+THRESHOLD = 0.15
 _K1, _B = 1.2, 0.75  # BM25 parameters
 _W_COSINE = 0.5  # confidence: weight of the n-gram cosine against the calibrated BM25
 _W_DOC = 0.3  # ranking: weight of the best single wording against the entry as a whole
-OOS_THRESHOLD = 0.3  # the NLU's out_of_scope probability from which a question is not answered
+OOS_THRESHOLD = 0.3  # the NLU's probability of "not a question for the manual" from which nothing is answered
+# Intents that are no question about the system: outside the manual, or small talk.
+NOT_QUESTIONS = frozenset({"out_of_scope", "greet", "thanks", "goodbye", "affirm", "deny"})
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff§ ]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[a-z0-9]+")
@@ -74,8 +74,11 @@ class FaqResponse(BaseModel):
 class Synonyms:
     """Replace people's words with the manual's (longest variant first)."""
 
-    def __init__(self, mapping: dict[str, list[str]]) -> None:
-        pairs = [(normalize_text(v), normalize_text(k)) for k, vs in mapping.items() for v in vs]
+    def __init__(self, mapping: dict[str, list[str]], plain: dict[str, list[str]] | None = None) -> None:
+        """``mapping``: the manual's domain words (each also a BM25 token); ``plain``:
+        replacements that are no domain words (function words such as Cantonese 点样 → 怎么)."""
+        every = {**(plain or {}), **mapping}
+        pairs = [(normalize_text(v), normalize_text(k)) for k, vs in every.items() for v in vs]
         pairs = [(v, k) for v, k in pairs if v and v != k]
         self.canonical = sorted({normalize_text(k) for k in mapping}, key=len, reverse=True)
         self._to = dict(pairs)
@@ -89,8 +92,13 @@ class Synonyms:
 
     @classmethod
     def load(cls, path: Path) -> Synonyms:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        return cls({str(k): [str(v) for v in vs] for k, vs in (data or {}).items()})
+        data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None) or {}
+        plain = data.pop("_plain", None) or {}
+
+        def lists(section: dict[str, list[str]]) -> dict[str, list[str]]:
+            return {str(k): [str(v) for v in vs] for k, vs in section.items()}
+
+        return cls(lists(data), lists(plain))
 
 
 def _boundary(variant: str) -> str:
@@ -170,7 +178,8 @@ class KnowledgeBase:
         understanding = nlu if nlu is not None else NLU.load()
 
         def out_of_scope(question: str) -> float:
-            return dict(understanding.parse(question).ranking).get("out_of_scope", 0.0)
+            ranking = understanding.parse(question).ranking
+            return sum(p for intent, p in ranking if intent in NOT_QUESTIONS)
 
         return cls(
             load_entries(directory), Synonyms.load(directory / "synonyms.yaml"), out_of_scope=out_of_scope
