@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -20,15 +22,20 @@ from dialogs.engine import Assistant
 from dialogs.i18n import normalize_lang
 from storage import UnknownSession
 
+from .openapi import document as openapi_document
+from .ratelimit import RateLimiter
+
 log = logging.getLogger("esf.web")
 ASSISTANT: web.AppKey[Assistant] = web.AppKey("assistant", Assistant)
 MAX_TEXT: web.AppKey[int] = web.AppKey("max_text", int)
+BY_SESSION: web.AppKey[RateLimiter] = web.AppKey("rate_per_session", RateLimiter)
+BY_ADDRESS: web.AppKey[RateLimiter] = web.AppKey("rate_per_address", RateLimiter)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
 class _Body(BaseModel):
@@ -65,7 +72,7 @@ async def errors_middleware(
     try:
         return await handler(request)
     except ApiError as exc:
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
     except web.HTTPRequestEntityTooLarge:
         return error_response(413, "too_large", "request body too large")
     except web.HTTPException as exc:
@@ -75,6 +82,42 @@ async def errors_middleware(
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal_error", "internal error")
+
+
+def _limit(limiter: RateLimiter, key: str) -> None:
+    wait = limiter.hit(key)
+    if wait:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many requests; try again in {int(wait)} s",
+            {"Retry-After": str(int(wait))},
+        )
+
+
+@web.middleware
+async def limits_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Requests per minute per client address on the API (``limits.rate_per_address``)."""
+    if request.path.startswith("/api/"):
+        _limit(request.app[BY_ADDRESS], request.remote or "?")
+    return await handler(request)
+
+
+@web.middleware
+async def log_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """One line per request: method, path (session ids cut short), status, time. No bodies."""
+    started = time.perf_counter()
+    response = await handler(request)
+    path = _SESSION_IN_PATH.sub(lambda m: m.group(1) + m.group(2)[:6] + "…", request.path)
+    log.info("%s %s %d %.1fms", request.method, path, response.status, (time.perf_counter() - started) * 1000)
+    return response
+
+
+_SESSION_IN_PATH = re.compile(r"(/sessions/)([^/]+)")
 
 
 async def _json(request: web.Request) -> Any:
@@ -108,6 +151,7 @@ async def create_session(request: web.Request) -> web.Response:
 
 async def chat(request: web.Request) -> web.Response:
     body: ChatBody = _parse(ChatBody, await _json(request))
+    _limit(request.app[BY_SESSION], body.session_id)
     if body.text is not None and len(body.text) > request.app[MAX_TEXT]:
         raise ApiError(413, "text_too_long", f"text is longer than {request.app[MAX_TEXT]} characters")
     if body.lang is not None and normalize_lang(body.lang) is None:
@@ -132,6 +176,7 @@ async def faq(request: web.Request) -> web.Response:
 
 async def messages(request: web.Request) -> web.Response:
     session_id = request.match_info["session_id"]
+    _limit(request.app[BY_SESSION], session_id)
     try:
         after = int(request.query.get("after", "0"))
     except ValueError:
@@ -157,6 +202,10 @@ async def rule(request: web.Request) -> web.Response:
         return web.json_response(exc.as_json(), status=422)
 
 
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document())
+
+
 async def healthz(request: web.Request) -> web.Response:
     assistant = request.app[ASSISTANT]
     return web.json_response(
@@ -180,11 +229,22 @@ async def _expire_sessions_periodically(app: web.Application) -> AsyncIterator[N
 
 
 def create_app(
-    assistant: Assistant, *, max_body_bytes: int = 64 * 1024, max_text_chars: int = 2000
+    assistant: Assistant,
+    *,
+    max_body_bytes: int = 64 * 1024,
+    max_text_chars: int = 2000,
+    rate_per_session: int = 60,
+    rate_per_address: int = 600,
 ) -> web.Application:
-    app = web.Application(middlewares=[errors_middleware], client_max_size=max_body_bytes)
+    """The API. Rate limits are requests per minute; 0 turns one off."""
+    app = web.Application(
+        middlewares=[log_middleware, errors_middleware, limits_middleware], client_max_size=max_body_bytes
+    )
     app[ASSISTANT] = assistant
     app[MAX_TEXT] = max_text_chars
+    app[BY_SESSION] = RateLimiter(rate_per_session)
+    app[BY_ADDRESS] = RateLimiter(rate_per_address)
+    app.router.add_get("/api/openapi.json", openapi)
     app.cleanup_ctx.append(_expire_sessions_periodically)
     app.router.add_post("/api/sessions", create_session)
     app.router.add_post("/api/chat", chat)
@@ -202,6 +262,8 @@ def serve(settings: Any) -> None:
         assistant,
         max_body_bytes=settings.server.max_body_bytes,
         max_text_chars=settings.limits.max_text_chars,
+        rate_per_session=settings.limits.rate_per_session,
+        rate_per_address=settings.limits.rate_per_address,
     )
     web.run_app(app, host=settings.server.host, port=settings.server.port, access_log=None, print=_announce)
 

@@ -33,7 +33,16 @@ class ServerProcess:
 
     db: Path
     port: int
+    env: dict[str, str] | None = None
     proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def log_path(self) -> Path:
+        """The server's stderr (a file: a pipe nobody reads could fill up and block the server)."""
+        return self.db.with_suffix(".log")
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
     @property
     def url(self) -> str:
@@ -41,19 +50,16 @@ class ServerProcess:
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ESF_")}
-        env.update(
-            ESF_DB=str(self.db), ESF_PORT=str(self.port), ESF_HOST="127.0.0.1", ESF_LOG_LEVEL="WARNING"
-        )
+        env.update(ESF_DB=str(self.db), ESF_PORT=str(self.port), ESF_HOST="127.0.0.1", ESF_LOG_LEVEL="INFO")
+        env.update(self.env or {})
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=self.log_path.open("ab"),
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"server exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}"
-                )
+                raise RuntimeError(f"server exited: {self.log_text()[-2000:]}")
             try:
                 if self.get("/healthz")[0] == 200:
                     return
@@ -74,15 +80,22 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
+    def request(self, method: str, path: str, body: Any = None, raw: bytes | None = None) -> tuple[int, Any]:
+        status, _, out = self.exchange(method, path, body, raw)
+        return status, out
+
+    def exchange(
+        self, method: str, path: str, body: Any = None, raw: bytes | None = None
+    ) -> tuple[int, Any, Any]:
+        """(status, headers, JSON body) of one request; ``raw`` sends bytes as they are."""
+        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         req = urllib.request.Request(self.url + path, data=data, method=method,
                                      headers={"Content-Type": "application/json"})  # fmt: skip
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
-                return resp.status, json.loads(resp.read())
+                return resp.status, resp.headers, json.loads(resp.read())
         except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read() or b"null")
+            return exc.code, exc.headers, json.loads(exc.read() or b"null")
 
     def get(self, path: str) -> tuple[int, Any]:
         return self.request("GET", path)
@@ -92,8 +105,10 @@ class ServerProcess:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    srv = ServerProcess(db=tmp_path / "esf.db", port=free_port())
+def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
+    """A server; ``@pytest.mark.server_env(ESF_X="…")`` adds environment variables."""
+    marker = request.node.get_closest_marker("server_env")
+    srv = ServerProcess(db=tmp_path / "esf.db", port=free_port(), env=dict(marker.kwargs) if marker else None)
     srv.start()
     yield srv
     srv.stop()
