@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +26,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy rules esf_settings storage dialogs bot
 
-test: $(STAMP) lint typecheck
+# The browser tests use Debian's chromium (never a downloaded browser) and a CJK font.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto sans cjk" || { \
+	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: $(STAMP) lint typecheck browser
 	$(VENV)/bin/pytest --doctest-modules rules esf_settings dialogs storage tests
 
 bench: $(STAMP)

@@ -12,6 +12,7 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -202,6 +203,19 @@ async def rule(request: web.Request) -> web.Response:
         return web.json_response(exc.as_json(), status=422)
 
 
+STATIC = Path(__file__).with_name("static")
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    """The chat page (no build step: plain HTML, CSS and JavaScript in bot/static)."""
+    return web.FileResponse(STATIC / "index.html", headers=_PAGE_HEADERS)
+
+
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(openapi_document())
 
@@ -245,6 +259,8 @@ def create_app(
     app[BY_SESSION] = RateLimiter(rate_per_session)
     app[BY_ADDRESS] = RateLimiter(rate_per_address)
     app.router.add_get("/api/openapi.json", openapi)
+    app.router.add_get("/", index)
+    app.router.add_static("/static", STATIC)
     app.cleanup_ctx.append(_expire_sessions_periodically)
     app.router.add_post("/api/sessions", create_session)
     app.router.add_post("/api/chat", chat)
