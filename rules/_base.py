@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 ErrorCode = Literal[
     "invalid_json",
@@ -57,6 +57,28 @@ class RuleOutput(BaseModel):
     """Output model; ``model_dump(mode="json")`` is the rule's JSON output."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NumberCheck(RuleOutput):
+    """The output of the number validators (``validate_id``, ``validate_cert_number``).
+
+    Valid: ``normalized`` set, no message. Invalid: no ``normalized``, a message in both languages.
+    """
+
+    valid: bool
+    normalized: str | None
+    message: str | None
+    message_en: str | None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NumberCheck:
+        if self.valid and (
+            self.normalized is None or self.message is not None or self.message_en is not None
+        ):
+            raise ValueError("a valid number has normalized set and no message")
+        if not self.valid and (self.normalized is not None or not self.message or not self.message_en):
+            raise ValueError("an invalid number has no normalized form and a message in both languages")
+        return self
 
 
 InT = TypeVar("InT", bound=RuleInput)

@@ -21,9 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import model_validator
-
-from ._base import RuleInput, RuleOutput, rule
+from ._base import NumberCheck, RuleInput, rule
 from .codes import CERT_TYPE_NAMES, CertType
 from .text import strip_spaces, to_halfwidth
 
@@ -111,21 +109,7 @@ class ValidateCertInput(RuleInput):
     number: str
 
 
-class ValidateCertOutput(RuleOutput):
-    valid: bool
-    normalized: str | None
-    message: str | None
-    message_en: str | None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> ValidateCertOutput:
-        if self.valid and (
-            self.normalized is None or self.message is not None or self.message_en is not None
-        ):
-            raise ValueError("a valid number has normalized set and no message")
-        if not self.valid and (self.normalized is not None or not self.message or not self.message_en):
-            raise ValueError("an invalid number has no normalized form and a message in both languages")
-        return self
+ValidateCertOutput = NumberCheck  # shared with the other number validator
 
 
 def normalize(cert_type: str, number: str) -> str:
@@ -226,7 +210,7 @@ def validate_cert_number(inp: ValidateCertInput) -> ValidateCertOutput:
     """Check a title certificate number against its type's format (manual 5.2.2).
 
     >>> validate_cert_number(ValidateCertInput(cert_type="realty_cert", number="深房地字第 3000123456号"))
-    ValidateCertOutput(valid=True, normalized='深房地字第3000123456号', message=None, message_en=None)
+    NumberCheck(valid=True, normalized='深房地字第3000123456号', message=None, message_en=None)
     >>> print(validate_cert_number(ValidateCertInput(
     ...     cert_type="realty_cert", number="粤(2020)深圳市不动产权第0123456号")).message)
     这是不动产权证书的编号格式，请将产权证书类型选为“不动产权证书”（手册5.2.2）。

@@ -28,11 +28,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import model_validator
 from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 
-from ._base import RuleInput, RuleOutput, rule
+from ._base import NumberCheck, RuleInput, rule
 from .codes import DOC_TYPE_NAMES, DocType
 from .text import strip_spaces, to_halfwidth
 
@@ -215,21 +214,7 @@ class ValidateIdInput(RuleInput):
     number: str
 
 
-class ValidateIdOutput(RuleOutput):
-    valid: bool
-    normalized: str | None
-    message: str | None
-    message_en: str | None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> ValidateIdOutput:
-        if self.valid and (
-            self.normalized is None or self.message is not None or self.message_en is not None
-        ):
-            raise ValueError("a valid number has normalized set and no message")
-        if not self.valid and (self.normalized is not None or not self.message or not self.message_en):
-            raise ValueError("an invalid number has no normalized form and a message in both languages")
-        return self
+ValidateIdOutput = NumberCheck  # shared with the other number validator
 
 
 # ---------------------------------------------------------------------------
@@ -580,7 +565,7 @@ def validate_id(inp: ValidateIdInput, *, today: datetime.date | None = None) -> 
     ``today`` bounds the birth date of GB 11643 numbers (default: the real today).
 
     >>> validate_id(ValidateIdInput(doc_type="hk_id", number="A123456(3)"))
-    ValidateIdOutput(valid=True, normalized='A1234563', message=None, message_en=None)
+    NumberCheck(valid=True, normalized='A1234563', message=None, message_en=None)
     >>> out = validate_id(ValidateIdInput(doc_type="uscc", number="91O10000600037341L"))
     >>> print(out.message_en)
     Unified social credit code: the 3rd character 'O' is not allowed in a unified social credit code \
