@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
 from pydantic import BaseModel
 
 import rules
 from storage import NewMessage, Store, UnknownSession, VersionConflict
 
+from . import yamlio
 from .faq import FaqResponse, KnowledgeBase
 from .flows import load_flows
 from .i18n import Lang, normalize_lang, pick
@@ -158,7 +158,7 @@ class Assistant:
         self.max_failures = max_failures
         self.max_text_chars = max_text_chars
         self.today = today
-        self.m: dict[str, Any] = messages or yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+        self.m: dict[str, Any] = messages or yamlio.load(MESSAGES_FILE.read_text(encoding="utf-8"))
 
     @classmethod
     def from_settings(

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 import rules
 
+from . import yamlio
 from .i18n import to_traditional
 from .render import expression, template
 from .schema import Flow, texts_of
@@ -51,8 +52,8 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
 def load_flow(path: Path) -> Flow:
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yamlio.compose(text)
+        data = yamlio.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
+from . import yamlio
 
 Lang = Literal["zh", "zh-Hant", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "zh-Hant", "en")
@@ -26,7 +26,7 @@ def _s2t() -> Any:
 
 @cache
 def _fixes() -> tuple[tuple[str, str], ...]:
-    data: dict[str, str] = yaml.safe_load(_FIXES_FILE.read_text(encoding="utf-8")) or {}
+    data: dict[str, str] = yamlio.load(_FIXES_FILE.read_text(encoding="utf-8")) or {}
     return tuple(sorted(data.items(), key=lambda kv: -len(kv[0])))
 
 

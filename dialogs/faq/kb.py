@@ -8,6 +8,8 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from .. import yamlio
+
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 Section = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)*$")]
 
@@ -32,10 +34,6 @@ class Entry(BaseModel):
     tags: list[str] = Field(default_factory=list)
 
 
-def _loader() -> type[yaml.SafeLoader]:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it
-
-
 def load_entries(directory: Path = DEFAULT_DIR) -> list[Entry]:
     """Every entry of every knowledge file (``synonyms.yaml`` and ``_*.yaml`` excepted)."""
     entries: list[Entry] = []
@@ -44,9 +42,7 @@ def load_entries(directory: Path = DEFAULT_DIR) -> list[Entry]:
         if path.name == "synonyms.yaml" or path.name.startswith("_"):
             continue
         try:
-            data = yaml.load(
-                path.read_text(encoding="utf-8"), Loader=_loader()
-            )  # a safe loader (C or pure Python)
+            data = yamlio.load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise KnowledgeError(f"{path}: not valid YAML: {exc}") from None
         if not isinstance(data, list):

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from pydantic import BaseModel
 
+from .. import yamlio
 from ..i18n import normalize_lang, to_traditional
 from ..nlu import NLU, normalize_text
 from .kb import DEFAULT_DIR, Entry, load_entries
@@ -93,7 +93,7 @@ class Synonyms:
 
     @classmethod
     def load(cls, path: Path) -> Synonyms:
-        data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None) or {}
+        data = (yamlio.load(path.read_text(encoding="utf-8")) if path.is_file() else None) or {}
         plain = data.pop("_plain", None) or {}
 
         def lists(section: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -168,7 +168,7 @@ class KnowledgeBase:
         self.avgdl = sum(len(d) for d in corpus) / n
         self.tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
         self.doc_vectors = self.tfidf.fit_transform(texts).tocsr()
-        messages = messages or yaml.safe_load(_MESSAGES.read_text(encoding="utf-8"))
+        messages = messages or yamlio.load(_MESSAGES.read_text(encoding="utf-8"))
         self._fallback = messages["faq_fallback"]
         self.ask = lru_cache(maxsize=4096)(self._ask)
 
