@@ -33,7 +33,7 @@ browser:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 test: $(STAMP) lint typecheck browser
-	$(VENV)/bin/pytest --doctest-modules rules esf_settings dialogs storage tests
+	$(VENV)/bin/pytest --doctest-modules rules esf_settings dialogs storage bot tests
 
 bench: $(STAMP)
 	$(PY) bench/rules_batch.py

@@ -1,6 +1,7 @@
 """``python -m bot``: esf-guide's doors.
 
-python -m bot [serve]        the web server (JSON API) — what ``make run`` starts
+python -m bot [serve]        the web server (JSON API) — what ``make run`` starts —
+                             with Telegram alongside when ``telegram.token`` is set
 python -m bot chat           a conversation in the terminal
 """
 
@@ -48,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         serve(settings)
     except FlowError as exc:
         print(f"flow error: {exc}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:  # a setting only checked when its door starts (telegram)
+        print(exc, file=sys.stderr)
         return 2
     return 0
 

@@ -281,6 +281,9 @@ def serve(settings: Any) -> None:
         rate_per_session=settings.limits.rate_per_session,
         rate_per_address=settings.limits.rate_per_address,
     )
+    from .telegram import attach as attach_telegram
+
+    attach_telegram(app, assistant, settings.telegram)  # polling or webhook, or one line: skipped
     web.run_app(app, host=settings.server.host, port=settings.server.port, access_log=None, print=_announce)
 
 

@@ -75,7 +75,9 @@ class LimitSettings(Section):
 class TelegramSettings(Section):
     token: str = ""  # empty: Telegram is skipped
     mode: Literal["polling", "webhook"] = "polling"
-    webhook_secret: str = ""
+    webhook_secret: str = ""  # webhook mode: the X-Telegram-Bot-Api-Secret-Token every update must carry
+    webhook_url: str = ""  # webhook mode: public URL of /telegram/webhook, registered at start-up
+    api_url: str = ""  # another Bot API server (e.g. a local one); empty: Telegram's
 
 
 class PathSettings(Section):

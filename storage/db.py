@@ -246,6 +246,46 @@ class Store:
             cursor = conn.execute("DELETE FROM sessions WHERE expires_at < ?", (now or time.time(),))
             return cursor.rowcount
 
+    # ------------------------------------------------------------------ telegram
+    def telegram_session(self, chat_id: int) -> str | None:
+        """The session a Telegram chat talks to, if any."""
+        with self._lock:
+            row = self.db.conn.execute(
+                "SELECT session_id FROM telegram_chats WHERE chat_id = ?", (chat_id,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_telegram_session(self, chat_id: int, session_id: str) -> None:
+        """Point a chat at a session; what the session already holds counts as pushed."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT last_seq FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise UnknownSession(session_id)
+            conn.execute(
+                "INSERT INTO telegram_chats (chat_id, session_id, last_pushed, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET session_id = excluded.session_id, "
+                "last_pushed = excluded.last_pushed, updated_at = excluded.updated_at",
+                (chat_id, session_id, row[0], _now_iso()),
+            )
+
+    def telegram_unpushed(self) -> list[tuple[int, str, int]]:
+        """(chat_id, session_id, last_pushed) of the chats whose session has messages past last_pushed."""
+        with self._lock:
+            rows = self.db.conn.execute(
+                "SELECT t.chat_id, t.session_id, t.last_pushed FROM telegram_chats t "
+                "JOIN sessions s ON s.id = t.session_id WHERE s.last_seq > t.last_pushed ORDER BY t.chat_id"
+            ).fetchall()
+        return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+    def set_telegram_pushed(self, chat_id: int, session_id: str, seq: int) -> None:
+        """Remember that the chat has been served up to ``seq`` (never moves back, nor to another session)."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE telegram_chats SET last_pushed = ?, updated_at = ? "
+                "WHERE chat_id = ? AND session_id = ? AND last_pushed < ?",
+                (seq, _now_iso(), chat_id, session_id, seq),
+            )
+
     # ------------------------------------------------------------------ events
     def add_event(self, session_id: str | None, kind: str, data: dict[str, Any] | None = None) -> None:
         with self._tx() as conn:
