@@ -13,7 +13,7 @@ $(PY):
 
 # Reinstall only when the project's metadata changes.
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,rasa]'
 	touch $(STAMP)
 
 run: $(STAMP)

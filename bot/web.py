@@ -111,6 +111,8 @@ async def log_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     """One line per request: method, path (session ids cut short), status, time. No bodies."""
+    if not log.isEnabledFor(logging.INFO):
+        return await handler(request)
     started = time.perf_counter()
     response = await handler(request)
     path = _SESSION_IN_PATH.sub(lambda m: m.group(1) + m.group(2)[:6] + "…", request.path)
