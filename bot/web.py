@@ -206,6 +206,7 @@ async def rule(request: web.Request) -> web.Response:
 
 
 STATIC = Path(__file__).with_name("static")
+CHECKPOINT_SECONDS = 5.0
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -230,7 +231,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def _expire_sessions_periodically(app: web.Application) -> AsyncIterator[None]:
-    """Delete expired sessions at start-up and every ten minutes (``limits.session_ttl_minutes``)."""
+    """Delete expired sessions at start-up and every ten minutes (``limits.session_ttl_minutes``),
+    and checkpoint the SQLite WAL every few seconds off the event loop."""
 
     async def loop() -> None:
         while True:
@@ -239,9 +241,15 @@ async def _expire_sessions_periodically(app: web.Application) -> AsyncIterator[N
                 log.info("expired %d sessions", removed)
             await asyncio.sleep(600)
 
-    task = asyncio.create_task(loop())
+    async def checkpoints() -> None:  # fsync happens here, in a thread, not in a request
+        while True:
+            await asyncio.sleep(CHECKPOINT_SECONDS)
+            await asyncio.to_thread(app[ASSISTANT].store.checkpoint)
+
+    tasks = [asyncio.create_task(loop()), asyncio.create_task(checkpoints())]
     yield
-    task.cancel()
+    for task in tasks:
+        task.cancel()
 
 
 def create_app(

@@ -103,3 +103,14 @@ def test_events(store: Store) -> None:
     store.add_event(None, "startup")
     assert [e["kind"] for e in store.events("s1")] == ["handoff_requested"]
     assert store.events(kind="startup")[0]["session_id"] is None
+
+
+def test_checkpoint_copies_the_wal_without_losing_anything(tmp_path: Path) -> None:
+    store = Store(tmp_path / "w.db")
+    store.create_session("s1", {"n": 0})
+    for n in range(50):
+        store.save_turn("s1", {"n": n + 1}, n + 1, [NewMessage("user", f"m{n}")])
+    busy, wal_pages, copied = store.checkpoint()
+    assert busy == 0 and wal_pages > 0 and copied == wal_pages
+    assert store.load_session("s1").state == {"n": 50}
+    assert len(store.messages("s1")) == 50
