@@ -35,7 +35,11 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
+
+import yaml
 
 import rules
 from rules.codes import CERT_TYPE_NAMES, DOC_TYPE_NAMES, CertType, DocType
@@ -112,6 +116,20 @@ def pick(output: Mapping[str, Any], english: bool, key: str = "message") -> str:
     return str(text if text else output.get(key) or "")
 
 
+TEXTS_FILE = Path(__file__).with_name("rasa_texts.yaml")
+
+
+@cache
+def _texts() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def text(key: str, english: bool, **fields: Any) -> str:
+    """One of the actions' own texts (``rasa_texts.yaml``) in the user's language."""
+    return _texts()[key]["en" if english else "zh"].format(**fields)
+
+
 def error_text(error: rules.RuleError, english: bool) -> str:
     """A :class:`rules.RuleError` as a short message for the user, in their language.
 
@@ -121,9 +139,7 @@ def error_text(error: rules.RuleError, english: bool) -> str:
     "Sorry, I cannot decide this yet: missing field 'signed'"
     """
     zh, sep, en = error.message.partition(" / ")
-    if english:
-        return f"Sorry, I cannot decide this yet: {en if sep else error.message}"
-    return f"抱歉，暂时无法判断：{zh}"
+    return text("cannot_decide", english, detail=(en if sep else error.message) if english else zh)
 
 
 def slot_payload(tracker: Tracker, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -190,12 +206,11 @@ class ValidateIdNumberForm(FormValidationAction):
         code = enum_code(value, codes, names)
         if code is None:
             english = is_english(tracker)
-            choices = "、".join(names[c][0] for c in codes)
             if english:
                 choices = ", ".join(f"{names[c][1]} ({c})" for c in codes)
-                dispatcher.utter_message(text=f"Please choose one of: {choices}.")
             else:
-                dispatcher.utter_message(text=f"请从以下类型中选择：{choices}。")
+                choices = "、".join(names[c][0] for c in codes)
+            dispatcher.utter_message(text=text("choose_one", english, choices=choices))
         return {slot: code}
 
     def _number_slot(
@@ -210,11 +225,7 @@ class ValidateIdNumberForm(FormValidationAction):
         english = is_english(tracker)
         kind = tracker.get_slot(type_field)
         if kind is None:
-            dispatcher.utter_message(
-                text=f"Please choose the {type_field} first."
-                if english
-                else f"请先选择{'证件类型' if type_field == 'doc_type' else '产权证书类型'}。"
-            )
+            dispatcher.utter_message(text=text(f"choose_{type_field}_first", english))
             return {slot: None}
         output = run_rule(rule, {type_field: kind, "number": value}, dispatcher, english)
         if output is None:
@@ -266,11 +277,7 @@ class ActionSigningOptions(Action):
         if output is None:
             return []
         if output["online_allowed"]:
-            dispatcher.utter_message(
-                text="No reason against online signing applies: the contract may be signed online."
-                if english
-                else "没有不能线上签署的情形：可以线上签署。"
-            )
+            dispatcher.utter_message(text=text("online_ok", english))
         for reason in output["reasons"]:
             dispatcher.utter_message(text=pick(reason, english))
         return [
@@ -293,21 +300,13 @@ class ActionTitleCheck(Action):
         if output is None:
             return []
         result = output["result"]
-        headline = {
-            "pass": ("房屋产权校验可以通过。", "The title check can pass."),
-            "blocked": ("房屋产权校验暂时无法通过：", "The title check cannot pass yet:"),
-            "pending_review": (
-                "房屋产权校验待核定（限购/限售核定）：",
-                "The title check awaits review (purchase/sale restriction review):",
-            ),
-        }[result]
-        dispatcher.utter_message(text=headline[1] if english else headline[0])
+        dispatcher.utter_message(text=text(f"title_{result}", english))
         for finding in output["blockers"]:
-            step_label = "Next step" if english else "下一步"
-            manual = "manual" if english else "手册"
-            dispatcher.utter_message(
-                text=f"{pick(finding, english)}\n{step_label}: {finding['next_step']} ({manual} {finding['section']})"
-            )
+            message = text(
+                "finding_next", english, message=pick(finding, english),
+                next_step=finding["next_step"], section=finding["section"],
+            )  # fmt: skip
+            dispatcher.utter_message(text=message)
         for finding in output["notices"]:
             dispatcher.utter_message(text=pick(finding, english))
         return [SlotSet("title_check_result", result)]
