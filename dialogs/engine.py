@@ -23,7 +23,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from pydantic import BaseModel
 
@@ -34,7 +34,8 @@ from . import yamlio
 from .faq import FaqResponse, KnowledgeBase
 from .flows import load_flows
 from .i18n import Lang, normalize_lang, pick
-from .nlu import NLU, Parse, normalize_text
+from .nlu import NLU, Parse, detect_language, normalize_text
+from .nlu.numerals import any_to_decimal
 from .privacy import mask_text
 from .render import evaluate, render
 from .schema import Ask, Flow, Step
@@ -269,17 +270,11 @@ class Assistant:
         """On a session with no chosen language, follow the script the person writes in."""
         if ctx.state["lang_set"]:
             return
-        letters = sum(ch.isascii() and ch.isalpha() for ch in text)
-        han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-        guess: Lang | None = None
-        if han == 0 and letters >= 3:
-            guess = "en"
-        elif han and normalize_text(text) != text.strip().lower() and _has_traditional(text):
-            guess = "zh-Hant"
-        elif han:
-            guess = "zh"
-        if guess is not None:
-            ctx.state["lang"], ctx.lang = guess, guess
+        guess = detect_language(text)
+        if guess == "en" and sum(ch.isascii() and ch.isalpha() for ch in text) < 3:
+            guess = None  # "A123456(3)" or "ok" says nothing about the person's language
+        if guess in ("zh", "zh-Hant", "en"):
+            ctx.state["lang"] = ctx.lang = cast(Lang, guess)
             ctx.state["lang_set"] = True
 
     # ------------------------------------------------------------------ commands
@@ -399,7 +394,7 @@ class Assistant:
         state = ctx.state
         parse = ctx.parse
         if state["pending"] and state["pending"].get("kind") == "switch":
-            yes = _yes_no(text, parse)
+            yes = _yes_no(parse)
             target = state["pending"]["flow"]
             if yes is True:
                 self._command_payload(ctx, f"/switch {target}")
@@ -539,7 +534,7 @@ class Assistant:
                 return bad("choice", options=options)
             candidate = picked.value
         elif ask.type == "yes_no":
-            yes = True if button == "yes" else False if button == "no" else _yes_no(raw, parse)
+            yes = True if button == "yes" else False if button == "no" else _yes_no(parse)
             if yes is None:
                 return bad("yes_no")
             candidate = yes
@@ -926,12 +921,6 @@ def _payload_flow_ok(payload: str, flows: dict[str, Flow]) -> bool:
     return True
 
 
-def _has_traditional(text: str) -> bool:
-    from rules.text import to_simplified
-
-    return to_simplified(text) != text
-
-
 def _language_named(text: str) -> str | None:
     low = normalize_text(text)
     if any(w in low for w in ("english", "英文", "英语")):
@@ -943,47 +932,23 @@ def _language_named(text: str) -> str | None:
     return None
 
 
-def _yes_no(text: str, parse: Parse | None) -> bool | None:
-    if parse is not None:
-        for e in parse.entities:
-            if e.type == "yes_no":
-                return bool(e.value)
-        if parse.intent == "affirm" and parse.confidence >= 0.6:
-            return True
-        if parse.intent == "deny" and parse.confidence >= 0.6:
-            return False
-    low = normalize_text(text)
-    if low in ("yes", "y", "是", "是的", "对", "好"):
-        return True
-    if low in ("no", "n", "否", "不是", "不", "没有"):
-        return False
+def _yes_no(parse: Parse | None) -> bool | None:
+    """A yes or no in the NLU's reading (its yes_no entity, or a clear affirm / deny)."""
+    if parse is None:
+        return None
+    for e in parse.entities:
+        if e.type == "yes_no":
+            return bool(e.value)
+    if parse.intent in ("affirm", "deny") and parse.confidence >= 0.6:
+        return parse.intent == "affirm"
     return None
-
-
-_CN_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 
 
 def _plain_int(text: str) -> int | None:
-    low = normalize_text(text).replace(",", "").rstrip("级个位元")
-    low = low.removeprefix("第")
-    if low.isdigit():
-        return int(low)
-    if low in _CN_DIGITS:
-        return _CN_DIGITS[low]
-    return None
+    """A whole number typed alone: 4, 四, 4级, 第三 (the NLU's numeral reader)."""
+    low = normalize_text(text).replace(",", "").rstrip("级个位元").removeprefix("第")
+    value = any_to_decimal(low)
+    return int(value) if value is not None and value == int(value) else None
 
 
 def _choice_key(value: Any) -> str:

@@ -37,7 +37,7 @@ from pydantic import BaseModel
 
 from .. import yamlio
 from ..i18n import normalize_lang, to_traditional
-from ..nlu import NLU, normalize_text
+from ..nlu import NLU, detect_language, normalize_text
 from .kb import DEFAULT_DIR, Entry, load_entries
 
 # Calibrated score under which the FAQ falls back (keeps in-scope refusals ≤ 5%; docs/benchmarks.md).
@@ -107,15 +107,6 @@ def _boundary(variant: str) -> str:
     if variant.isascii():  # whole words for Latin variants ("deed" not inside "indeed")
         return rf"(?<![a-z0-9]){escaped}(?![a-z0-9])"
     return escaped
-
-
-def detect_lang(text: str) -> str:
-    """The language a question is written in: en, zh-Hant or zh."""
-    from rules.text import to_simplified
-
-    if not _CJK_RUN.search(text):
-        return "en" if re.search(r"[A-Za-z]", text) else "zh"
-    return "zh-Hant" if to_simplified(text) != text else "zh"
 
 
 class KnowledgeBase:
@@ -248,7 +239,7 @@ class KnowledgeBase:
         return max(total, 1e-9)
 
     def _ask(self, question: str, lang: str | None = None, k: int = 3) -> FaqResponse:
-        chosen = normalize_lang(lang) or detect_lang(question)
+        chosen = normalize_lang(lang) or detect_language(question) or "zh"
         ranked = self.scores(question, k)
         out_of_scope = self.out_of_scope(question) if self.out_of_scope is not None else 0.0
         if not ranked or ranked[0][1] < THRESHOLD or out_of_scope >= OOS_THRESHOLD:
