@@ -53,7 +53,7 @@ _QUESTION = re.compile(
     re.I,
 )
 
-__all__ = ["Assistant", "NoFaq", "Turn", "UnknownSession"]
+__all__ = ["Assistant", "Turn", "UnknownSession"]
 
 
 # ---------------------------------------------------------------------------- the turn (chat-api.md)
@@ -89,13 +89,6 @@ class Turn(BaseModel):
 # ---------------------------------------------------------------------------- FAQ hook
 class FaqLike(Protocol):
     def ask(self, question: str, lang: str | None = None, k: int = 3) -> FaqResponse: ...
-
-
-class NoFaq:
-    """Without a knowledge base every question falls back to 12345 (tests of the engine alone)."""
-
-    def ask(self, question: str, lang: str | None = None, k: int = 3) -> FaqResponse:
-        return FaqResponse(answers=[], fallback=True, message=None)
 
 
 # ---------------------------------------------------------------------------- per-turn work area
@@ -420,7 +413,7 @@ class Assistant:
             ctx.say(error)
             if state["failures"] >= self.max_failures:
                 ctx.say(self._t("too_many_failures", ctx.lang), self._buttons("failure_buttons", ctx.lang))
-            self._ask(ctx, step, quiet=True)
+            self._ask(ctx, step)
             return
         if state["handoff"]:
             if not self._answer_question(ctx, text, quiet_fallback=True):
@@ -482,7 +475,7 @@ class Assistant:
             step = self._current_step(ctx.state)
             if step is not None:
                 ctx.say(self._t("back_to_step", ctx.lang))
-                self._ask(ctx, step, quiet=True)
+                self._ask(ctx, step)
             return True
         return False
 
@@ -721,7 +714,7 @@ class Assistant:
     def _finish_flow(self, state: dict[str, Any]) -> None:
         state["flow"], state["step"], state["history"], state["failures"] = None, None, [], 0
 
-    def _ask(self, ctx: _Ctx, step: Step, quiet: bool = False) -> None:
+    def _ask(self, ctx: _Ctx, step: Step) -> None:
         ask = step.ask
         assert ask is not None
         prompt = self._render_text(ask.prompt.zh, ask.prompt.en, ctx)
@@ -745,10 +738,9 @@ class Assistant:
     def _ask_again_or_greet(self, ctx: _Ctx, quiet: bool = False) -> None:
         step = self._current_step(ctx.state)
         if step is not None and step.ask is not None:
-            self._ask(ctx, step, quiet=quiet)
-        elif ctx.state["flow"] is None and not quiet:
-            ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
-        elif ctx.state["flow"] is None and not ctx.replies:
+            self._ask(ctx, step)
+        elif ctx.state["flow"] is None and (not quiet or not ctx.replies):
+            # no question open: greet, unless something was said already this turn (quiet)
             ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
 
     def _back(self, ctx: _Ctx) -> None:
