@@ -67,10 +67,7 @@ def main() -> None:
                     visits[turn.state.step] = visits.get(turn.state.step, 0) + 1
                     request = answer_for(assistant, session, rng, visits[turn.state.step])
         wall = time.perf_counter() - wall
-        sizes = [
-            len(row[0].encode())
-            for row in assistant.store.db.execute("SELECT state FROM sessions").fetchall()
-        ]
+        sizes = assistant.store.state_sizes()
     latencies.sort()
     turns = len(latencies)
     result = {

@@ -178,6 +178,12 @@ class Store:
             raise UnknownSession(session_id)
         return SessionRecord(session_id, json.loads(row[0]), row[1], row[2])
 
+    def state_sizes(self) -> list[int]:
+        """The stored state's size in bytes, one per session (for benchmarks and monitoring)."""
+        with self._lock:
+            rows = self.db.conn.execute("SELECT length(CAST(state AS BLOB)) FROM sessions").fetchall()
+        return [int(r[0]) for r in rows]
+
     def session_exists(self, session_id: str) -> bool:
         try:
             self.load_session(session_id)

@@ -114,3 +114,9 @@ def test_checkpoint_copies_the_wal_without_losing_anything(tmp_path: Path) -> No
     assert busy == 0 and wal_pages > 0 and copied == wal_pages
     assert store.load_session("s1").state == {"n": 50}
     assert len(store.messages("s1")) == 50
+
+
+def test_state_sizes_in_bytes(store: Store) -> None:
+    store.create_session("a", {"x": "深"})
+    store.create_session("b", {})
+    assert sorted(store.state_sizes()) == [2, len('{"x":"深"}'.encode())]
