@@ -147,7 +147,7 @@ class Assistant:
         self.store = store
         self.flows = flows if flows is not None else load_flows()
         self.nlu = nlu if nlu is not None else NLU.load()
-        self.faq: FaqLike = faq if faq is not None else KnowledgeBase.load()
+        self.faq: FaqLike = faq if faq is not None else KnowledgeBase.load(nlu=self.nlu)
         self.default_lang = default_lang
         self.max_failures = max_failures
         self.max_text_chars = max_text_chars
@@ -159,10 +159,12 @@ class Assistant:
         cls, settings: Any, store: Store | None = None, faq: FaqLike | None = None
     ) -> Assistant:
         store = store or Store(settings.database.path, ttl_seconds=settings.limits.session_ttl_minutes * 60)
+        nlu = NLU.load()
         return cls(
             store,
             load_flows(settings.paths.flows),
-            faq=faq if faq is not None else KnowledgeBase.load(settings.paths.knowledge),
+            nlu,
+            faq=faq if faq is not None else KnowledgeBase.load(settings.paths.knowledge, nlu=nlu),
             default_lang=settings.languages.default,
             max_failures=settings.limits.max_failures_per_step,
             max_text_chars=settings.limits.max_text_chars,

@@ -31,6 +31,7 @@ import pytest
 import yaml
 
 from dialogs.engine import Assistant
+from dialogs.faq import KnowledgeBase
 from dialogs.flows import load_flows
 from dialogs.nlu import NLU
 from storage import Store
@@ -61,14 +62,17 @@ def _stories() -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def shared() -> tuple[dict[str, Any], NLU]:
-    return load_flows(), NLU.load()
+def shared() -> tuple[dict[str, Any], NLU, KnowledgeBase]:
+    nlu = NLU.load()
+    return load_flows(), nlu, KnowledgeBase.load(nlu=nlu)
 
 
 @pytest.mark.parametrize("story", _stories())
-def test_story(story: dict[str, Any], shared: tuple[dict[str, Any], NLU], tmp_path: Path) -> None:
-    flows, nlu = shared
-    assistant = Assistant(Store(tmp_path / "s.db"), flows, nlu, today=lambda: TODAY)
+def test_story(
+    story: dict[str, Any], shared: tuple[dict[str, Any], NLU, KnowledgeBase], tmp_path: Path
+) -> None:
+    flows, nlu, kb = shared
+    assistant = Assistant(Store(tmp_path / "s.db"), flows, nlu, kb, today=lambda: TODAY)
     session = assistant.new_session(story.get("lang"))
     for number, turn in enumerate(story["turns"], 1):
         out = assistant.handle(
