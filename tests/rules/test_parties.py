@@ -230,4 +230,11 @@ def test_every_combination_of_one_buyer_one_seller_is_decided() -> None:
             party("buyer", type=b[0], origin=b[1], capacity=b[2]),
             party("seller", type=s[0], origin=s[1], capacity=s[2]),
         )
-        assert isinstance(out["online_allowed"], bool)
+        plain = b == s == ("individual", "mainland", "full")
+        assert out["online_allowed"] is plain, (b, s, out)
+        expected = set()
+        for kind, origin, capacity in (b, s):
+            expected |= {"organization_party"} if kind == "enterprise" else set()
+            expected |= {"overseas_party"} if origin == "hk" else set()
+            expected |= {"incapacity"} if capacity == "none" else set()
+        assert {r["code"] for r in out["reasons"]} == expected, (b, s, out)
