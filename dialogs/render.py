@@ -24,6 +24,7 @@ from rules.codes import (
     SIGNING_NAMES,
     USAGE_NAMES,
 )
+from rules.steps import filing_required
 
 from .i18n import to_traditional
 from .privacy import mask_number
@@ -86,6 +87,7 @@ def _make_env(undefined: type[jinja2.Undefined]) -> jinja2.Environment:
     env.filters["tr"] = _tr
     env.globals["code_name"] = _code_name
     env.globals["msg"] = _msg
+    env.globals["filing_required"] = filing_required
     return env
 
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from ._base import RuleInput, RuleOutput, invalid_input, rule
@@ -79,6 +80,41 @@ def _codes(inp: ContractStepsInput) -> list[StepCode]:
             codes.append("foreign_notarization")
     codes.append("filing")
     return codes
+
+
+_LEGAL_ENTITIES = frozenset({"enterprise", "other_org"})
+
+
+def filing_required(
+    usage: str, industrial: bool, seller_types: Iterable[str], buyer_types: Iterable[str]
+) -> bool:
+    """Whether the contract must be filed (manual 5.3.4 / 5.4.4 注意; platform-api.md).
+
+    The manual lets industrial buildings and existing non-residential property traded
+    between enterprises skip filing ("工业楼宇或企业之间的存量非住宅等"); the platform
+    contract reads "between enterprises" as enterprise or other organisation on both
+    sides. A residential sale is always filed.
+
+    >>> filing_required("residential", False, ["individual"], ["individual"])
+    True
+    >>> filing_required("non_residential", True, ["individual"], ["individual"])
+    False
+    >>> filing_required("non_residential", False, ["enterprise"], ["other_org", "enterprise"])
+    False
+    >>> filing_required("non_residential", False, ["enterprise"], ["enterprise", "individual"])
+    True
+    >>> filing_required("non_residential", False, [], ["enterprise"])
+    True
+    """
+    if usage != "non_residential":
+        return True
+    if industrial:
+        return False
+    sellers, buyers = list(seller_types), list(buyer_types)
+    legal_on_both_sides = (
+        bool(sellers) and bool(buyers) and all(t in _LEGAL_ENTITIES for t in [*sellers, *buyers])
+    )
+    return not legal_on_both_sides
 
 
 @rule("contract_steps", ContractStepsInput)

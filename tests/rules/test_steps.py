@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 import rules
+from rules.steps import filing_required
 
 
 def steps(usage: str, signing: str, filing: bool = True, overseas: bool = False) -> list[tuple[str, str]]:
@@ -106,3 +107,21 @@ def test_impossible_inputs_are_invalid(payload: dict[str, Any]) -> None:
     with pytest.raises(rules.RuleError) as err:
         rules.evaluate("contract_steps", payload)
     assert err.value.code == "invalid_input"
+
+
+@pytest.mark.parametrize(
+    ("usage", "industrial", "sellers", "buyers", "expected"),
+    [
+        ("residential", True, ["enterprise"], ["enterprise"], True),  # residential is always filed
+        ("non_residential", True, ["individual"], ["individual"], False),  # industrial building
+        ("non_residential", False, ["enterprise"], ["enterprise"], False),  # between enterprises
+        ("non_residential", False, ["other_org"], ["enterprise", "other_org"], False),
+        ("non_residential", False, ["enterprise"], ["enterprise", "individual"], True),
+        ("non_residential", False, ["individual"], ["enterprise"], True),
+        ("non_residential", False, [], [], True),  # nobody known yet: not exempt
+    ],
+)
+def test_5_3_4_filing_exemption(
+    usage: str, industrial: bool, sellers: list[str], buyers: list[str], expected: bool
+) -> None:
+    assert filing_required(usage, industrial, sellers, buyers) is expected
