@@ -164,7 +164,9 @@ class Assistant:
             store,
             load_flows(settings.paths.flows),
             nlu,
-            faq=faq if faq is not None else KnowledgeBase.load(settings.paths.knowledge, nlu=nlu),
+            faq=faq
+            if faq is not None
+            else KnowledgeBase.load(settings.paths.knowledge, nlu=nlu, cache_dir=settings.paths.cache),
             default_lang=settings.languages.default,
             max_failures=settings.limits.max_failures_per_step,
             max_text_chars=settings.limits.max_text_chars,

@@ -83,6 +83,7 @@ class TelegramSettings(Section):
 class PathSettings(Section):
     flows: Path = Path("dialogs/flows")
     knowledge: Path = Path("dialogs/knowledge")
+    cache: Path = Path("data/cache")  # built indexes (the FAQ's), rebuilt when their sources change
 
 
 class MockSettings(Section):
@@ -217,7 +218,12 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
                 )
         raise ConfigError("\n".join(lines)) from None
     base = source.parent if source is not None else Path.cwd()
-    for section, name in (("database", "path"), ("paths", "flows"), ("paths", "knowledge")):
+    for section, name in (
+        ("database", "path"),
+        ("paths", "flows"),
+        ("paths", "knowledge"),
+        ("paths", "cache"),
+    ):
         sub = getattr(settings, section)
         value = getattr(sub, name)
         if not value.is_absolute() and not (section == "database" and "ESF_DB" in os.environ):

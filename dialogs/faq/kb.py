@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .. import yamlio
 
@@ -30,8 +30,19 @@ class Entry(BaseModel):
     question: Bilingual
     paraphrases: list[str] = Field(min_length=1)
     answer: Bilingual
-    sections: list[Section] = Field(min_length=1)
+    sections: list[Section] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    # False for a question the manual does not answer (``knowledge/not_covered.yaml``): it is
+    # indexed so that such questions rank there, and is never shown as an answer.
+    covered: bool = True
+
+    @model_validator(mode="after")
+    def _sections_when_covered(self) -> Entry:
+        if self.covered and not self.sections:
+            raise ValueError("an entry the manual covers needs its manual sections")
+        if not self.covered and self.sections:
+            raise ValueError("an entry the manual does not cover has no sections")
+        return self
 
 
 def load_entries(directory: Path = DEFAULT_DIR) -> list[Entry]:

@@ -25,15 +25,21 @@ documents: well under a second); answers to repeated questions are cached.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import pickle
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
+from scipy.sparse import hstack
 
 from .. import yamlio
 from ..i18n import normalize_lang, to_traditional
@@ -41,18 +47,25 @@ from ..nlu import NLU, detect_language, normalize_text
 from .kb import DEFAULT_DIR, Entry, load_entries
 
 # Calibrated score under which the FAQ falls back (keeps in-scope refusals ≤ 5%; docs/benchmarks.md).
-THRESHOLD = 0.17
+THRESHOLD = 0.13
 _K1, _B = 1.2, 0.75  # BM25 parameters
 _W_COSINE = 0.5  # confidence: weight of the n-gram cosine against the calibrated BM25
 _W_DOC = 0.3  # ranking: weight of the best single wording against the entry as a whole
+_W_BM25 = 0.7  # ranking: weight of BM25 against the classifier trained on the wordings
+_TEMPERATURE = 5.0  # sharpness of the classifier's margins: exp(T * (margin - best margin))
+_C = 1.0  # the linear classifier's regularisation
+# Bump when the index's construction changes: the cache key includes it.
+INDEX_VERSION = 4
 # The NLU's probability of "not a question for the manual" from which nothing is answered.
-OOS_THRESHOLD = 0.25
+OOS_THRESHOLD = 0.3
 # Intents that are no question about the system: outside the manual, or small talk.
 NOT_QUESTIONS = frozenset({"out_of_scope", "greet", "thanks", "goodbye", "affirm", "deny"})
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff§ ]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[a-z0-9]+")
 _MESSAGES = Path(__file__).resolve().parent.parent / "messages.yaml"
+# Where the built index is kept (config paths.cache overrides it for the assistant).
+DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "data" / "cache"
 _STOP_EN = frozenset(
     "a an the to of in on for and or is are do does can i my me we our you it be how what".split()
 )
@@ -86,6 +99,10 @@ class Synonyms:
         alternatives = sorted(self._to, key=len, reverse=True)
         self._pattern = re.compile("|".join(_boundary(v) for v in alternatives)) if alternatives else None
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """(variant, canonical) pairs, and the canonical words (for the index's cache key)."""
+        return [*self._to.items(), *((c, c) for c in self.canonical)]
+
     def apply(self, text: str) -> str:
         if self._pattern is None:
             return text
@@ -109,6 +126,152 @@ def _boundary(variant: str) -> str:
     return escaped
 
 
+class Tokenizer:
+    """BM25 tokens of a prepared text: the manual's domain words found in it (``§`` +
+    word), Latin words, and Chinese characters and character pairs. A class (not a
+    closure) so the fitted vectorisers that use it can be pickled into the cache."""
+
+    def __init__(self, canonical: list[str]) -> None:
+        self.canonical = canonical
+
+    def __call__(self, prepared: str) -> list[str]:
+        out = [f"§{term}" for term in self.canonical if term in prepared]
+        out += [w for w in _LATIN.findall(prepared) if w not in _STOP_EN]
+        for run in _CJK_RUN.findall(prepared):
+            out.extend(run)
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        return out
+
+
+@dataclass
+class Index:
+    """Everything built from the knowledge base's wordings (one document per canonical
+    question or paraphrase; ``owners[d]`` is document ``d``'s entry)."""
+
+    tokenizer: Tokenizer
+    owners: Any  # numpy int array
+    entry_docs: list[Any]  # per entry, its documents' numbers
+    starts: Any  # per entry, its first document's number (documents are stored entry by entry)
+    bm25: Any  # bm25s.BM25 over the documents
+    vocab: dict[str, int]
+    entry_bm25: Any  # bm25s.BM25 with one document per entry (all its wordings)
+    idf: dict[str, float]  # for the self-score that calibrates BM25
+    avgdl: float
+    tfidf: Any  # character 1-3-gram TfidfVectorizer
+    doc_vectors: Any  # the documents' TF-IDF vectors (csr)
+    token_tfidf: Any  # TfidfVectorizer over the BM25 tokens
+    weights: Any  # the linear classifier (entry from wording): features × entries, float32, C order
+    intercept: Any
+
+
+def build_index(entries: list[Entry], synonyms: Synonyms) -> Index:
+    """Build the index: BM25 (bm25s) per wording and per entry, TF-IDF vectors, and a
+    linear SVM (scikit-learn) trained to tell the entries apart from their wordings."""
+    import bm25s
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    tokenizer = Tokenizer(synonyms.canonical)
+    texts: list[str] = []
+    owner_list: list[int] = []
+    for number, entry in enumerate(entries):
+        for text in (entry.question.zh, entry.question.en, *entry.paraphrases):
+            prepared = prepare_text(text, synonyms)
+            if prepared:
+                texts.append(prepared)
+                owner_list.append(number)
+    if len(set(owner_list)) != len(entries):
+        raise ValueError("every entry needs at least one wording with words in it")
+    owners = np.asarray(owner_list)
+    corpus = [tokenizer(t) for t in texts]
+    bm25 = bm25s.BM25(k1=_K1, b=_B)
+    bm25.index(corpus, show_progress=False)
+    entry_corpus: list[list[str]] = [[] for _ in entries]
+    for doc, owner in zip(corpus, owner_list, strict=True):
+        entry_corpus[owner].extend(doc)
+    entry_bm25 = bm25s.BM25(k1=_K1, b=_B)
+    entry_bm25.index(entry_corpus, show_progress=False)
+    df: dict[str, int] = {}
+    for doc in corpus:
+        for token in set(doc):
+            df[token] = df.get(token, 0) + 1
+    n = len(corpus)
+    tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
+    doc_vectors = tfidf.fit_transform(texts).tocsr()
+    token_tfidf = TfidfVectorizer(analyzer=tokenizer, sublinear_tf=True)
+    features = hstack([doc_vectors, token_tfidf.fit_transform(texts)]).tocsr()
+    classifier = LinearSVC(C=_C)
+    classifier.fit(features, owners)
+    weights = np.zeros((features.shape[1], len(entries)), dtype=np.float32)  # columns = entry numbers
+    intercept = np.full(len(entries), -1e9)
+    weights[:, classifier.classes_] = classifier.coef_.T
+    intercept[classifier.classes_] = classifier.intercept_
+    return Index(
+        tokenizer=tokenizer,
+        owners=owners,
+        entry_docs=[np.flatnonzero(owners == i) for i in range(len(entries))],
+        starts=np.searchsorted(owners, np.arange(len(entries))),
+        bm25=bm25,
+        vocab=dict(bm25.vocab_dict),
+        entry_bm25=entry_bm25,
+        idf={t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()},
+        avgdl=sum(len(d) for d in corpus) / n,
+        tfidf=tfidf,
+        doc_vectors=doc_vectors,
+        token_tfidf=token_tfidf,
+        weights=np.ascontiguousarray(weights),
+        intercept=intercept,
+    )
+
+
+def index_key(entries: list[Entry], synonyms: Synonyms) -> str:
+    """What the index is built from: the entries, the synonyms, the recipe and the libraries."""
+    import bm25s
+    import sklearn
+
+    recipe = [INDEX_VERSION, _K1, _B, _C, sklearn.__version__, getattr(bm25s, "__version__", "?")]
+    payload = json.dumps(
+        [recipe, [e.model_dump() for e in entries], sorted(synonyms.pairs())], ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
+
+
+def cached_index(entries: list[Entry], synonyms: Synonyms, cache_dir: Path | None) -> Index:
+    """The index from ``cache_dir`` when one was built from the same inputs, else built and stored.
+
+    The cache is a pickle this program wrote itself (never a downloaded file); one that is
+    unreadable or stale is rebuilt; a cache directory that cannot be written is skipped.
+    """
+    if cache_dir is None:
+        return build_index(entries, synonyms)
+    path = cache_dir / f"faq-index-{index_key(entries, synonyms)}.pickle"
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, Index):
+            return loaded
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    index = build_index(entries, synonyms)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.glob("faq-index-*.pickle"):
+            old.unlink(missing_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)  # atomic: a reader never sees half a file
+    except OSError:
+        pass
+    return index
+
+
+def prepare_text(text: str, synonyms: Synonyms) -> str:
+    """Normalised, synonyms replaced, punctuation and extra spaces removed."""
+    text = synonyms.apply(normalize_text(text))
+    return re.sub(r"\s+", " ", _PUNCT.sub(" ", text)).strip()
+
+
 class KnowledgeBase:
     """The FAQ index. ``ask`` returns the ``/api/faq`` response."""
 
@@ -118,78 +281,44 @@ class KnowledgeBase:
         synonyms: Synonyms,
         messages: dict[str, Any] | None = None,
         out_of_scope: Callable[[str], float] | None = None,
+        index: Index | None = None,
     ) -> None:
         """``out_of_scope``: the probability that a question is outside the manual (the NLU's
         ``out_of_scope`` intent); at :data:`OOS_THRESHOLD` or above the FAQ does not answer."""
-        import bm25s
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         if not entries:
             raise ValueError("the knowledge base is empty")
         self.entries = entries
         self.synonyms = synonyms
         self.out_of_scope = out_of_scope
         self.by_id = {e.id: e for e in entries}
-        texts: list[str] = []
-        owners: list[int] = []
-        for index, entry in enumerate(entries):
-            for text in (entry.question.zh, entry.question.en, *entry.paraphrases):
-                prepared = self.prepare(text)
-                if prepared:
-                    texts.append(prepared)
-                    owners.append(index)
-        self.owners = np.asarray(owners)
-        corpus = [self.tokens(t) for t in texts]
-        self.bm25 = bm25s.BM25(k1=_K1, b=_B)  # one document per question / paraphrase
-        self.bm25.index(corpus, show_progress=False)
-        self.vocab = self.bm25.vocab_dict
-        entry_corpus: list[list[str]] = [[] for _ in entries]
-        for doc, owner in zip(corpus, owners, strict=True):
-            entry_corpus[owner].extend(doc)
-        self.entry_bm25 = bm25s.BM25(k1=_K1, b=_B)  # one document per entry: all its wordings
-        self.entry_bm25.index(entry_corpus, show_progress=False)
-        self.entry_docs = [np.flatnonzero(self.owners == i) for i in range(len(entries))]
-        # document frequencies and mean length, for the self-score that calibrates BM25
-        df: dict[str, int] = {}
-        for doc in corpus:
-            for token in set(doc):
-                df[token] = df.get(token, 0) + 1
-        n = len(corpus)
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self.avgdl = sum(len(d) for d in corpus) / n
-        self.tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
-        self.doc_vectors = self.tfidf.fit_transform(texts).tocsr()
+        self.index = index if index is not None else build_index(entries, synonyms)
+        self.tokens = self.index.tokenizer
         messages = messages or yamlio.load(_MESSAGES.read_text(encoding="utf-8"))
         self._fallback = messages["faq_fallback"]
+        self._not_covered = messages["faq_not_covered"]
         self.ask = lru_cache(maxsize=4096)(self._ask)
 
     @classmethod
-    def load(cls, directory: Path = DEFAULT_DIR, nlu: NLU | None = None) -> KnowledgeBase:
+    def load(
+        cls, directory: Path = DEFAULT_DIR, nlu: NLU | None = None, cache_dir: Path | None = DEFAULT_CACHE
+    ) -> KnowledgeBase:
         """The knowledge base of ``directory``, using ``nlu`` (loaded if not given) to spot
-        questions outside the manual."""
+        questions outside the manual. The built index is kept in ``cache_dir`` (None: no cache)
+        under a key made of the knowledge files' content and the index's recipe."""
         understanding = nlu if nlu is not None else NLU.load()
+        entries = load_entries(directory)
+        synonyms = Synonyms.load(directory / "synonyms.yaml")
 
         def out_of_scope(question: str) -> float:
             ranking = understanding.parse(question).ranking
             return sum(p for intent, p in ranking if intent in NOT_QUESTIONS)
 
-        return cls(
-            load_entries(directory), Synonyms.load(directory / "synonyms.yaml"), out_of_scope=out_of_scope
-        )
+        index = cached_index(entries, synonyms, cache_dir)
+        return cls(entries, synonyms, out_of_scope=out_of_scope, index=index)
 
     # ------------------------------------------------------------------ text
     def prepare(self, text: str) -> str:
-        text = normalize_text(text)
-        text = self.synonyms.apply(text)
-        return re.sub(r"\s+", " ", _PUNCT.sub(" ", text)).strip()
-
-    def tokens(self, prepared: str) -> list[str]:
-        out = [f"§{term}" for term in self.synonyms.canonical if term in prepared]
-        out += [w for w in _LATIN.findall(prepared) if w not in _STOP_EN]
-        for run in _CJK_RUN.findall(prepared):
-            out.extend(run)
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
-        return out
+        return prepare_text(text, self.synonyms)
 
     # ------------------------------------------------------------------ scoring
     def scores(self, question: str, k: int = 3) -> list[tuple[int, float]]:
@@ -200,30 +329,51 @@ class KnowledgeBase:
         best wording's blend of n-gram cosine and calibrated BM25 (0–1).
         """
         prepared = self.prepare(question)
-        tokens = [t for t in self.tokens(prepared) if t in self.vocab] if prepared else []
+        ix = self.index
+        tokens = [t for t in self.tokens(prepared) if t in ix.vocab] if prepared else []
         if not tokens:
             return []
-        doc_bm = np.asarray(self.bm25.get_scores(tokens), dtype=float)
+        doc_bm = np.asarray(ix.bm25.get_scores(tokens), dtype=float)
         if doc_bm.max() <= 0:
             return []
-        best_doc = np.zeros(len(self.entries))
-        np.maximum.at(best_doc, self.owners, doc_bm / doc_bm.max())
-        entry_tokens = [t for t in tokens if t in self.entry_bm25.vocab_dict]
-        entry_bm = np.asarray(self.entry_bm25.get_scores(entry_tokens), dtype=float)
+        # documents are stored entry by entry: each entry's best wording in one reduceat
+        best_doc = np.maximum.reduceat(doc_bm, ix.starts) / doc_bm.max()
+        entry_tokens = [t for t in tokens if t in ix.entry_bm25.vocab_dict]
+        entry_bm = np.asarray(ix.entry_bm25.get_scores(entry_tokens), dtype=float)
         rank = _W_DOC * best_doc + (1 - _W_DOC) * entry_bm / max(entry_bm.max(), 1e-9)
+        query = ix.tfidf.transform([prepared])
+        # the linear classifier's one-vs-rest margins, from the query's few non-zero features
+        columns, values = self._token_features(tokens)
+        margins = query.data @ ix.weights[query.indices] + values @ ix.weights[columns] + ix.intercept
+        rank = _W_BM25 * rank + (1 - _W_BM25) * np.exp(_TEMPERATURE * (margins - margins.max()))
         order = np.argsort(-rank)[: max(1, k)]
-        query = self.tfidf.transform([prepared])
         self_score = self.self_score(tokens)
-        docs = np.concatenate([self.entry_docs[int(i)] for i in order])
-        cosine = np.asarray((self.doc_vectors[docs] @ query.T).todense()).ravel()  # one product for all
+        docs = np.concatenate([ix.entry_docs[int(i)] for i in order])
+        cosine = np.asarray((ix.doc_vectors[docs] @ query.T).todense()).ravel()  # one product for all
         blended = _W_COSINE * cosine + (1 - _W_COSINE) * np.minimum(doc_bm[docs] / self_score, 1.0)
         out = []
         start = 0
         for index in order:
-            size = len(self.entry_docs[int(index)])
+            size = len(ix.entry_docs[int(index)])
             out.append((int(index), float(blended[start : start + size].max())))
             start += size
         return out
+
+    def _token_features(self, tokens: list[str]) -> tuple[Any, Any]:
+        """The tokens' TF-IDF vector as the fitted ``token_tfidf`` would make it (sublinear
+        tf, idf, L2 norm), without its per-call overhead: (feature columns, values)."""
+        vocabulary = self.index.token_tfidf.vocabulary_
+        counts: dict[int, int] = {}
+        for t in tokens:
+            column = vocabulary.get(t)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=int), np.zeros(0)
+        columns = np.fromiter(counts, dtype=int, count=len(counts))
+        tf = 1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
+        values = tf * self.index.token_tfidf.idf_[columns]
+        return columns + self.index.doc_vectors.shape[1], values / np.linalg.norm(values)
 
     def self_score(self, tokens: list[str]) -> float:
         """BM25 of the question against a document made of exactly its own tokens.
@@ -234,13 +384,19 @@ class KnowledgeBase:
         counts: dict[str, int] = {}
         for t in tokens:
             counts[t] = counts.get(t, 0) + 1
-        norm = _K1 * (1 - _B + _B * len(tokens) / self.avgdl)
-        total = sum(self.idf.get(t, 0.0) * tf * (_K1 + 1) / (tf + norm) for t, tf in counts.items())
+        norm = _K1 * (1 - _B + _B * len(tokens) / self.index.avgdl)
+        total = sum(self.index.idf.get(t, 0.0) * tf * (_K1 + 1) / (tf + norm) for t, tf in counts.items())
         return max(total, 1e-9)
 
     def _ask(self, question: str, lang: str | None = None, k: int = 3) -> FaqResponse:
         chosen = normalize_lang(lang) or detect_language(question) or "zh"
         ranked = self.scores(question, k)
+        if ranked and ranked[0][1] >= THRESHOLD and not self.entries[ranked[0][0]].covered:
+            # ranks on a question the manual leaves open: say what is not covered, never guess
+            what = _pick(self.entries[ranked[0][0]].answer.model_dump(), chosen)
+            return FaqResponse(
+                answers=[], fallback=True, message=_pick(self._not_covered, chosen).replace("{answer}", what)
+            )
         out_of_scope = self.out_of_scope(question) if self.out_of_scope is not None else 0.0
         if not ranked or ranked[0][1] < THRESHOLD or out_of_scope >= OOS_THRESHOLD:
             return FaqResponse(answers=[], fallback=True, message=_pick(self._fallback, chosen))
@@ -251,6 +407,8 @@ class KnowledgeBase:
             if shown < THRESHOLD * 0.75:
                 break
             entry = self.entries[index]
+            if not entry.covered:
+                continue
             answers.append(
                 FaqAnswer(
                     id=entry.id,

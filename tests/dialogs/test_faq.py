@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,10 +26,13 @@ MANUAL_SECTIONS = """
 6 6.1 6.2 7 8 8.1 8.2 8.2.1 8.2.2 8.2.3 8.2.4 8.2.5 8.2.6 8.2.7
 """.split()
 
-# The figures reached (python -m dialogs.faq eval, 2026-11-24; see docs/benchmarks.md).
-# A change that loses more than 2 points fails here. (The issue's aims — top-1 0.90,
-# top-3 0.97, out-of-scope recall 0.90 — are not reached yet.)
-REACHED = {"top1": 0.8319, "top3": 0.9203, "oos_recall": 0.8209}
+# The figures reached (python -m dialogs.faq eval [--set heldout], 2026-11-25; see
+# docs/benchmarks.md). A change that loses more than 2 points fails here. The issue's aims
+# (top-1 0.90, top-3 0.97, out-of-scope recall 0.90) are met on neither set in full yet.
+REACHED = {
+    "main": {"top1": 0.8707, "top3": 0.9461, "oos_recall": 0.9403},
+    "heldout": {"top1": 0.9062, "top3": 0.9688, "oos_recall": 0.875},
+}
 MAX_REFUSED = 0.05  # in-scope questions wrongly refused
 
 
@@ -53,16 +57,17 @@ def test_knowledge_base_size_and_shape() -> None:
         assert cites or "12345" in entry.answer.zh, f"{entry.id}: the answer cites no section"
 
 
-def test_eval_set_is_big_enough_and_not_copied() -> None:
-    inside, outside = load_eval()
-    assert len(inside) >= 300 and len(outside) >= 50
+@pytest.mark.parametrize(("which", "at_least"), [("main", (300, 50)), ("heldout", (150, 40))])
+def test_eval_set_is_big_enough_and_not_copied(which: str, at_least: tuple[int, int]) -> None:
+    inside, outside = load_eval(which=which)
+    assert len(inside) >= at_least[0] and len(outside) >= at_least[1]
     known = set()
     for e in load_entries():
         for text in (e.question.zh, e.question.en, *e.paraphrases):
             known.add(_bare(text))
-    copied = [c["q"] for c in inside if _bare(str(c["q"])) in known]
+    copied = [c["q"] for c in inside + outside if _bare(str(c["q"])) in known]
     assert not copied, f"evaluation questions copied from the knowledge base: {copied[:10]}"
-    ids = {e.id for e in load_entries()}
+    ids = {e.id for e in load_entries() if e.covered}
     unknown = [c for c in inside if not set(c["ids"]) <= ids]
     assert not unknown, unknown[:5]
 
@@ -71,9 +76,10 @@ def _bare(text: str) -> str:
     return "".join(ch for ch in normalize_text(text) if ch.isalnum())
 
 
-def test_quality_does_not_regress(kb: KnowledgeBase) -> None:
-    figures = evaluate(kb).figures()
-    for key, reached in REACHED.items():
+@pytest.mark.parametrize("which", sorted(REACHED))
+def test_quality_does_not_regress(kb: KnowledgeBase, which: str) -> None:
+    figures = evaluate(kb, which=which).figures()
+    for key, reached in REACHED[which].items():
         assert figures[key] >= reached - 0.02, (key, figures)
     assert figures["in_scope_refused"] <= MAX_REFUSED, figures
 
@@ -152,3 +158,74 @@ def test_ask_command_line() -> None:
         capture_output=True, cwd=ROOT, timeout=120, check=True,
     )  # fmt: skip
     assert json.loads(proc.stdout)["fallback"] is False
+
+
+# ---------------------------------------------------------------- questions the manual leaves open
+@pytest.mark.parametrize(
+    ("question", "lang", "names"),
+    [
+        ("卖房子的个税怎么算，满五唯一能免吗", None, "税费"),
+        ("What interest rate do banks charge on a home loan now?", None, "mortgages"),
+        ("買咗樓之後可唔可以幫仔女入深圳戶口", None, "戶籍"),
+    ],
+)
+def test_a_question_on_a_not_covered_topic_says_what_the_manual_leaves_open(
+    kb: KnowledgeBase, question: str, lang: str | None, names: str
+) -> None:
+    out = kb.ask(question, lang)
+    assert out.fallback is True and out.answers == []
+    assert out.message is not None and names in out.message and "12345" in out.message
+
+
+def test_not_covered_entries_are_never_shown_as_answers(kb: KnowledgeBase) -> None:
+    hidden = {e.id for e in kb.entries if not e.covered}
+    assert len(hidden) >= 10
+    inside, outside = load_eval()
+    for case in inside + outside:
+        shown = {a.id for a in kb.ask(str(case["q"]), None, 5).answers}
+        assert not shown & hidden, (case["q"], shown & hidden)
+
+
+def test_entry_schema_ties_sections_to_coverage(tmp_path: Path) -> None:
+    from dialogs.faq.kb import KnowledgeError
+
+    base = {
+        "id": "x.y",
+        "question": {"zh": "问", "en": "q"},
+        "paraphrases": ["问一下"],
+        "answer": {"zh": "答", "en": "a"},
+    }
+    for extra, error in (
+        ({}, "needs its manual sections"),
+        ({"covered": False, "sections": ["5.2"]}, "no sections"),
+    ):
+        (tmp_path / "k.yaml").write_text(
+            json.dumps([{**base, **extra}], ensure_ascii=False), encoding="utf-8"
+        )
+        with pytest.raises(KnowledgeError, match=error):
+            load_entries(tmp_path)
+
+
+# ---------------------------------------------------------------- the index cache
+def test_the_index_is_cached_and_a_bad_cache_is_rebuilt(tmp_path: Path) -> None:
+    from dialogs.faq.retrieval import cached_index
+
+    first = KnowledgeBase.load(nlu=_shared_nlu(), cache_dir=tmp_path)
+    files = list(tmp_path.glob("faq-index-*.pickle"))
+    assert len(files) == 1
+    again = KnowledgeBase.load(nlu=_shared_nlu(), cache_dir=tmp_path)
+    question = "房本上名字写错了能网签吗"
+    assert again.ask(question) == first.ask(question)
+    files[0].write_bytes(b"not a pickle")  # a damaged cache is rebuilt, not trusted
+    rebuilt = cached_index(first.entries, first.synonyms, tmp_path)
+    assert rebuilt.vocab == first.index.vocab
+    assert files[0].read_bytes()[:1] == b"\x80"  # written again as a pickle
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    assert cached_index(first.entries, first.synonyms, blocked / "sub").vocab == first.index.vocab
+
+
+def _shared_nlu() -> Any:
+    from dialogs.nlu import NLU
+
+    return NLU.load()
