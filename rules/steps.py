@@ -7,10 +7,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from ._base import RuleInput, RuleOutput, invalid_input, rule
-from .codes import Signing, Usage
+from .codes import PartyType, Role, Signing, Usage
+
+_ORG_TYPES = ("enterprise", "other_org")
 
 StepCode = Literal[
     "title_check",
@@ -44,6 +47,32 @@ STEPS: dict[str, tuple[str, str, str]] = {
     "download_print": ("在线下载并打印合同（无需办理合同备案）", "5.3.4", "5.4.4"),
     "transfer_registration": ("到不动产登记中心办理转移登记", "5.3.4", "5.4.4"),
 }
+
+
+def filing_required(usage: Usage, industrial: bool, party_types: Sequence[tuple[Role, PartyType]]) -> bool:
+    """Whether the contract must be filed (the ``filing_required`` input of :func:`contract_steps`).
+
+    Manual 5.3.4 / 5.4.4 注意: industrial buildings (工业楼宇) and existing non-residential
+    property between enterprises need no filing; ``platform-api.md`` reads "between
+    enterprises" as every buyer and every seller being an enterprise or other organisation.
+    ``party_types`` holds (role, type) for each party.
+
+    >>> filing_required("non_residential", True, [("buyer", "individual"), ("seller", "individual")])
+    False
+    >>> filing_required("non_residential", False, [("buyer", "enterprise"), ("seller", "other_org")])
+    False
+    >>> filing_required("non_residential", False, [("buyer", "enterprise"), ("seller", "individual")])
+    True
+    >>> filing_required("residential", False, [("buyer", "enterprise"), ("seller", "enterprise")])
+    True
+    """
+    if industrial:
+        return False
+    if usage == "residential":
+        return True
+    sides = {role: [t for r, t in party_types if r == role] for role in ("buyer", "seller")}
+    orgs_only = all(sides[role] and all(t in _ORG_TYPES for t in sides[role]) for role in sides)
+    return not orgs_only
 
 
 class ContractStepsInput(RuleInput):
