@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy rules esf_settings storage dialogs bot
+	$(VENV)/bin/mypy rules esf_settings storage dialogs bot signing
 
 # The browser tests use Debian's chromium (never a downloaded browser) and a CJK font.
 browser:
@@ -33,7 +33,7 @@ browser:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 test: $(STAMP) lint typecheck browser
-	$(VENV)/bin/pytest --doctest-modules rules esf_settings dialogs storage bot tests
+	$(VENV)/bin/pytest --doctest-modules rules esf_settings dialogs storage bot signing tests
 
 bench: $(STAMP)
 	$(PY) bench/rules_batch.py

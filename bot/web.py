@@ -291,6 +291,11 @@ def serve(settings: Any) -> None:
         rate_per_session=settings.limits.rate_per_session,
         rate_per_address=settings.limits.rate_per_address,
     )
+    from signing import make_app as make_mock_app
+    from signing import platform_from_settings
+
+    # The platform mock (platform-api.md) on the same SQLite file, under /mock.
+    app.add_subapp("/mock", make_mock_app(platform_from_settings(assistant.store, settings)))
     from .telegram import attach as attach_telegram
 
     attach_telegram(app, assistant, settings.telegram)  # polling or webhook, or one line: skipped

@@ -90,6 +90,8 @@ class MockSettings(Section):
     host: str = Field("127.0.0.1", min_length=1)
     port: int = Field(8081, ge=1, le=65535)
     admin_token: str = Field("change-me-admin-token", min_length=8)
+    token_ttl_seconds: int = Field(12 * 3600, ge=1, le=30 * 24 * 3600, description="login token lifetime")
+    sms_ttl_minutes: int = Field(5, ge=1, le=60, description="SMS code lifetime")
 
 
 class LoggingSettings(Section):

@@ -1,4 +1,5 @@
-"""The only code that speaks SQL: sessions, transcripts and events in SQLite (sqlite-utils)."""
+"""The only code that speaks SQL: sessions, transcripts and events in SQLite (sqlite-utils), and the
+platform mock's tables (:mod:`storage.platform`)."""
 
 from .db import (
     Message,
@@ -10,10 +11,12 @@ from .db import (
     VersionConflict,
     migration_files,
 )
+from .platform import PlatformStore
 
 __all__ = [
     "Message",
     "NewMessage",
+    "PlatformStore",
     "SessionRecord",
     "StorageError",
     "Store",

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The platform mock's fixtures (mock, mock_process).
+pytest_plugins = ["tests.signing.fixtures"]
 
 
 def free_port() -> int:

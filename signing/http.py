@@ -1,0 +1,182 @@
+"""HTTP plumbing of the mock: errors in the spec's shape, JSON bodies, PDF uploads.
+
+Every error leaves as ``{"error": {"code", "message"}}`` (plus ``reasons`` where the
+spec says so); an unexpected exception is logged without the request's body and
+answered 500 ``internal_error``, never with a stack trace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiohttp import BodyPartReader, web
+from pydantic import BaseModel, ValidationError
+
+log = logging.getLogger("esf.signing")
+
+#: The largest PDF the platform accepts (platform-api.md: at most 10 MB).
+MAX_PDF_BYTES = 10 * 1024 * 1024
+#: Multipart overhead allowed on top of the PDFs' own sizes.
+_MULTIPART_SLACK = 64 * 1024
+#: Parts of one multipart upload at most.
+MAX_PARTS = 20
+PDF_MAGIC = b"%PDF-"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ApiError(Exception):
+    """An answer other than 2xx: status, code, message (and ``reasons``)."""
+
+    def __init__(self, status: int, code: str, message: str, reasons: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.reasons = status, code, message, reasons
+
+    def response(self) -> web.Response:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.reasons is not None:
+            error["reasons"] = self.reasons
+        return web.json_response({"error": error}, status=self.status)
+
+
+@web.middleware
+async def errors_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    started = time.perf_counter()
+    try:
+        response = await handler(request)
+    except ApiError as exc:
+        response = exc.response()
+    except web.HTTPRequestEntityTooLarge:
+        response = ApiError(413, "too_large", "请求体过大 / request body too large").response()
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = (exc.reason or "error").lower().replace(" ", "_")
+        response = ApiError(exc.status, code, exc.reason or "error").response()
+    except Exception:
+        # No body, no personal data: the method and the route's pattern only.
+        route = request.match_info.route.resource
+        log.exception("unhandled error on %s %s", request.method, route.canonical if route else "?")
+        response = ApiError(500, "internal_error", "内部错误 / internal error").response()
+    route = request.match_info.route.resource
+    log.info(
+        "%s %s %d %.1fms",
+        request.method,
+        route.canonical if route else "?",
+        response.status,
+        (time.perf_counter() - started) * 1000,
+    )
+    return response
+
+
+async def read_json(request: web.Request, model: type[M]) -> M:
+    """The body as ``model``: 400 ``invalid_json``, 422 ``invalid_body`` naming the field."""
+    try:
+        raw = await request.read()
+        data = json.loads(raw.decode("utf-8")) if raw else {}
+    except web.HTTPRequestEntityTooLarge:
+        raise
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(
+            400, "invalid_json", "请求体不是有效的UTF-8 JSON / the body is not valid UTF-8 JSON"
+        ) from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_body", "请求体须为JSON对象 / the body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in err["loc"]) or "body"
+        raise ApiError(422, "invalid_body", f"{where}: {err['msg']}") from None
+
+
+def _too_large() -> ApiError:
+    return ApiError(
+        413, "too_large", f"文件超过{MAX_PDF_BYTES // (1024 * 1024)}MB / the file is larger than 10 MB"
+    )
+
+
+def check_pdf(data: bytes, name: str = "file") -> bytes:
+    """A PDF by its magic bytes and size, else 415 / 413.
+
+    >>> len(check_pdf(b"%PDF-1.4 ..."))
+    12
+    >>> check_pdf(b"GIF89a")
+    Traceback (most recent call last):
+    ...
+    signing.http.ApiError: file 不是PDF文件 / file is not a PDF
+    """
+    if len(data) > MAX_PDF_BYTES:
+        raise _too_large()
+    if not data.startswith(PDF_MAGIC):
+        raise ApiError(415, "not_pdf", f"{name} 不是PDF文件 / {name} is not a PDF")
+    return data
+
+
+def _declared_too_large(request: web.Request, limit: int) -> None:
+    if request.content_length is not None and request.content_length > limit:
+        raise _too_large()
+
+
+async def read_pdf_body(request: web.Request) -> bytes:
+    """A raw ``application/pdf`` body, streamed so the size limit holds whatever app it runs in."""
+    _declared_too_large(request, MAX_PDF_BYTES)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > MAX_PDF_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    return check_pdf(b"".join(chunks), "body")
+
+
+async def read_pdf_parts(request: web.Request) -> list[tuple[str, bytes]]:
+    """The parts of a ``multipart/form-data`` upload, each a PDF of at most 10 MB, in order."""
+    _declared_too_large(request, MAX_PARTS * (MAX_PDF_BYTES + _MULTIPART_SLACK))
+    if not request.content_type.startswith("multipart/"):
+        raise ApiError(415, "not_multipart", "须以multipart/form-data上传 / upload as multipart/form-data")
+    try:
+        reader = await request.multipart()
+    except (ValueError, AssertionError):
+        raise ApiError(400, "invalid_multipart", "multipart请求体无效 / invalid multipart body") from None
+    parts: list[tuple[str, bytes]] = []
+    while True:
+        part = await reader.next()
+        if part is None:
+            break
+        if not isinstance(part, BodyPartReader):
+            raise ApiError(
+                400, "invalid_multipart", "不支持嵌套的multipart / nested multipart is not supported"
+            )
+        if len(parts) >= MAX_PARTS:
+            raise ApiError(413, "too_many_parts", f"最多{MAX_PARTS}个文件 / at most {MAX_PARTS} files")
+        name = part.name or f"part{len(parts) + 1}"
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = await part.read_chunk(64 * 1024)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_PDF_BYTES:
+                raise _too_large()
+            chunks.append(chunk)
+        parts.append((name, check_pdf(b"".join(chunks), name)))
+    if not parts:
+        raise ApiError(422, "missing_part", "没有上传任何文件 / no file uploaded")
+    return parts
+
+
+def bearer(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()

@@ -1,0 +1,272 @@
+"""A client of the platform mock, and the mock on 127.0.0.1: in a thread (AppRunner + TCPSite) or as
+``python -m signing``.
+
+Real app, real SQLite file in tmp_path, real HTTP (urllib); no part of our code is mocked.
+The thread server's clock can be moved forward to expire tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from rules.ids import gb11643_check_digit
+from signing import Platform, make_root_app
+from storage import Store
+from storage.platform import PlatformStore
+from tests.conftest import ROOT
+
+ADMIN = "test-admin-token-0123"
+PDF = b"%PDF-1.4\n% a tiny test document\n%%EOF\n"
+
+
+def resident_id(birth: str, serial: str = "123") -> str:
+    """A valid 18-digit resident ID number (fictional) born on ``birth`` (YYYYMMDD)."""
+    first17 = f"440305{birth}{serial}"
+    return first17 + gb11643_check_digit(first17)
+
+
+def multipart(parts: dict[str, bytes]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    out = bytearray()
+    for name, data in parts.items():
+        out += f"--{boundary}\r\n".encode()
+        out += f'Content-Disposition: form-data; name="{name}"; filename="{name}.pdf"\r\n'.encode()
+        out += b"Content-Type: application/pdf\r\n\r\n" + data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={boundary}"
+
+
+@dataclass
+class Client:
+    """JSON over HTTP to a running mock."""
+
+    base: str
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        token: str | None = None,
+        raw: bytes | None = None,
+        content_type: str = "application/json",
+    ) -> tuple[int, Any]:
+        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+        headers = {"Content-Type": content_type}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                payload = resp.read()
+                ctype = resp.headers.get("Content-Type", "")
+                status = resp.status
+        except urllib.error.HTTPError as exc:
+            payload, ctype, status = exc.read(), exc.headers.get("Content-Type", ""), exc.code
+        if "json" in ctype:
+            return status, json.loads(payload)
+        return status, payload
+
+    # -- the back office
+    def admin(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        return self.call(method, "/mock/admin" + path, body, token=ADMIN)
+
+    def seed_account(self, **fields: Any) -> dict[str, Any]:
+        body = {
+            "kind": "individual",
+            "name": "陈大文",
+            "doc_type": "resident_id",
+            "id_number": resident_id("19800101"),
+            "mobile": "13800138000",
+            "level": 4,
+            "realname": "online",
+            "origin": "mainland",
+            "capacity": "full",
+            "can_use_isz": True,
+            "blacklisted": False,
+            **fields,
+        }
+        status, out = self.admin("POST", "/accounts", body)
+        assert status == 201, out
+        return {**out, **body}
+
+    def login(self, account: dict[str, Any], **extra: Any) -> str:
+        body = {"account_id": account["account_id"], "method": "yss_scan", "secret": account["login_secret"]}
+        status, out = self.call("POST", "/mock/api/login", {**body, **extra})
+        assert status == 200, out
+        return str(out["token"])
+
+    def seed_property(self, owners: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
+        body = {
+            "cert_type": "property_cert",
+            "cert_number": f"粤（2024）深圳市不动产权第{uuid.uuid4().int % 10**7:07d}号",
+            "region": "shenzhen",
+            "usage": "residential",
+            "industrial": False,
+            "status": "valid",
+            "multi_unit_mixed_usage": False,
+            "usage_standardized": True,
+            "owners": owners,
+            **fields,
+        }
+        status, out = self.admin("POST", "/properties", body)
+        assert status == 201, out
+        return {**out, **body}
+
+    # -- contracts
+    def act(self, contract_id: str, action: str, token: str, body: Any = None) -> tuple[int, Any]:
+        return self.call("POST", f"/mock/api/contracts/{contract_id}/{action}", body, token=token)
+
+    def upload(self, contract_id: str, action: str, token: str, data: bytes = PDF) -> tuple[int, Any]:
+        return self.call(
+            "POST",
+            f"/mock/api/contracts/{contract_id}/{action}",
+            token=token,
+            raw=data,
+            content_type="application/pdf",
+        )
+
+    def upload_parts(
+        self, contract_id: str, action: str, token: str, parts: dict[str, bytes]
+    ) -> tuple[int, Any]:
+        raw, ctype = multipart(parts)
+        return self.call(
+            "POST", f"/mock/api/contracts/{contract_id}/{action}", token=token, raw=raw, content_type=ctype
+        )
+
+    def contract(self, contract_id: str, token: str) -> dict[str, Any]:
+        status, out = self.call("GET", f"/mock/api/contracts/{contract_id}", token=token)
+        assert status == 200, out
+        return dict(out)
+
+
+def owner_of(account: dict[str, Any], share: str = "1/1") -> dict[str, Any]:
+    return {
+        "account_id": account["account_id"],
+        "type": "individual",
+        "origin": account["origin"],
+        "capacity": "full",
+        "name": account["name"],
+        "doc_type": account["doc_type"],
+        "id_number": account["id_number"],
+        "share": share,
+    }
+
+
+def party_of(account: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "account_id": account["account_id"],
+        "type": "individual",
+        "origin": account["origin"],
+        "capacity": "full",
+        "name": account["name"],
+        "doc_type": account["doc_type"],
+        "id_number": account["id_number"],
+        "via_agent": False,
+        "can_use_isz": None,
+    }
+
+
+TERMS = {"price_yuan": 3_000_000, "payment": "loan", "deposit_yuan": 100_000, "handover_date": "2030-06-30"}
+
+
+@dataclass
+class ThreadServer(Client):
+    """The root app (``/mock`` + ``/healthz``) in a thread of its own, on a free port."""
+
+    db: Path = Path()
+    now: float = field(default_factory=time.time)
+    platform: Platform | None = None
+    _thread: threading.Thread | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+    _stop: asyncio.Event | None = None
+
+    def start(self) -> None:
+        ready = threading.Event()
+        store = Store(self.db)
+        self.platform = Platform(PlatformStore(store), admin_token=ADMIN, clock=lambda: self.now)
+        app = make_root_app(store, self.platform)
+
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            runner = web.AppRunner(app, access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            self.base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+            ready.set()
+            await self._stop.wait()
+            await runner.cleanup()
+            store.close()
+
+        self._thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
+        self._thread.start()
+        assert ready.wait(20), "mock did not start"
+
+    def stop(self) -> None:
+        assert self._loop is not None and self._stop is not None and self._thread is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
+
+
+@dataclass
+class MockProcess(Client):
+    """``python -m signing`` as a child process; ``kill()`` is SIGKILL."""
+
+    db: Path = Path()
+    port: int = 0
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ESF_")}
+        env.update(
+            ESF_DB=str(self.db),
+            ESF_MOCK_PORT=str(self.port),
+            ESF_MOCK_ADMIN_TOKEN=ADMIN,
+            ESF_LOG_LEVEL="INFO",
+        )
+        log = self.db.with_suffix(".log").open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "signing"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.db.with_suffix(".log").read_text(errors="replace")[-2000:])
+            try:
+                if self.call("GET", "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("python -m signing did not become healthy")
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
