@@ -3,6 +3,7 @@
 python -m bot [serve]        the web server (JSON API) — what ``make run`` starts —
                              with Telegram alongside when ``telegram.token`` is set
 python -m bot chat           a conversation in the terminal
+python -m bot staff …        hotline staff accounts (add, list, disable, passwd; see bot/staff_cli.py)
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from esf_settings import ConfigError, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["staff"]:
+        from .staff_cli import main as staff_main
+
+        return staff_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="esf-guide")
     parser.add_argument("command", nargs="?", default="serve", choices=["serve", "chat"])
     parser.add_argument("--config", help="settings file (default: ESF_CONFIG or ./config.yaml)")

@@ -259,6 +259,7 @@ def create_app(
     max_text_chars: int = 2000,
     rate_per_session: int = 60,
     rate_per_address: int = 600,
+    staff_token_ttl_minutes: float = 8 * 60,
 ) -> web.Application:
     """The API. Rate limits are requests per minute; 0 turns one off."""
     app = web.Application(
@@ -278,6 +279,9 @@ def create_app(
     app.router.add_get("/api/sessions/{session_id}/messages", messages)
     app.router.add_post("/api/rules/{name}", rule)
     app.router.add_get("/healthz", healthz)
+    from .staff import setup as setup_staff  # here: bot.staff imports this module
+
+    setup_staff(app, assistant, staff_token_ttl_minutes)  # the hotline staff's API (/api/staff/…)
     return app
 
 
@@ -290,6 +294,7 @@ def serve(settings: Any) -> None:
         max_text_chars=settings.limits.max_text_chars,
         rate_per_session=settings.limits.rate_per_session,
         rate_per_address=settings.limits.rate_per_address,
+        staff_token_ttl_minutes=settings.staff.token_ttl_minutes,
     )
     from signing import make_app as make_mock_app
     from signing import platform_from_settings

@@ -153,6 +153,7 @@ class Assistant:
         self.max_text_chars = max_text_chars
         self.today = today
         self.m: dict[str, Any] = messages or yamlio.load(MESSAGES_FILE.read_text(encoding="utf-8"))
+        self.queue_place: Callable[[], int] | None = None  # the staff desk's: a new handoff's place
 
     @classmethod
     def from_settings(
@@ -364,10 +365,14 @@ class Assistant:
             )
             self._ask_again_or_greet(ctx, quiet=True)
         elif command == "human":
+            place = None
             if not state["handoff"]:
                 ctx.events.append(("handoff_requested", {"flow": flow_id, "step": state["step"]}))
+                place = self.queue_place() if self.queue_place is not None else None
             state["handoff"] = True
             ctx.say(self._t("handoff", ctx.lang))
+            if place:
+                ctx.say(self._t("handoff_place", ctx.lang, place=place))
         elif command == "language":
             target = _language_named(text)
             if target is not None:

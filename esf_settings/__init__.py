@@ -94,6 +94,12 @@ class MockSettings(Section):
     sms_ttl_minutes: int = Field(5, ge=1, le=60, description="SMS code lifetime")
 
 
+class StaffSettings(Section):
+    token_ttl_minutes: float = Field(
+        8 * 60, gt=0, le=7 * 24 * 60, description="hotline staff sign-ins last this long (fractions allowed)"
+    )
+
+
 class LoggingSettings(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -141,6 +147,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     paths: PathSettings = Field(default_factory=PathSettings)
     mock: MockSettings = Field(default_factory=MockSettings)
+    staff: StaffSettings = Field(default_factory=StaffSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

@@ -78,8 +78,8 @@ def migration_files() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
     found.sort()
     numbers = [n for n, _, _ in found]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise StorageError(f"migrations must be numbered 0001, 0002, … without gaps: {numbers}")
+    if len(set(numbers)) != len(numbers):  # gaps are fine: branches take numbers ahead of their merge
+        raise StorageError(f"migrations must have distinct numbers 0001, 0002, …: {numbers}")
     return found
 
 
@@ -339,6 +339,13 @@ def _dumps(obj: Any) -> str:
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (they hold no semicolons inside literals)."""
+    """Split a migration into statements (no semicolons inside literals; a trigger's BEGIN … END stays whole)."""
     lines = [line.split("--", 1)[0] for line in sql.splitlines()]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    out, buf = [], ""
+    for piece in "\n".join(lines).split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \t\n;"):
+                out.append(buf.strip())
+            buf = ""
+    return out
