@@ -30,8 +30,8 @@ MANUAL_SECTIONS = """
 # docs/benchmarks.md). A change that loses more than 2 points fails here. The issue's aims
 # (top-1 0.90, top-3 0.97, out-of-scope recall 0.90) are met on neither set in full yet.
 REACHED = {
-    "main": {"top1": 0.8707, "top3": 0.9461, "oos_recall": 0.9403},
-    "heldout": {"top1": 0.9062, "top3": 0.9688, "oos_recall": 0.875},
+    "main": {"top1": 0.8922, "top3": 0.9461, "oos_recall": 0.9552},
+    "heldout": {"top1": 0.9062, "top3": 0.975, "oos_recall": 0.875},
 }
 MAX_REFUSED = 0.05  # in-scope questions wrongly refused
 
