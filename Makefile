@@ -26,7 +26,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy rules esf_settings storage dialogs bot signing
 
-# The browser tests use Debian's chromium (never a downloaded browser) and a CJK font.
+# The browser tests use Debian's chromium (never a downloaded browser) and a CJK font; the mock's PDFs embed that font.
 browser:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto sans cjk" || { \
 	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \

@@ -301,6 +301,9 @@ def serve(settings: Any) -> None:
 
     # The platform mock (platform-api.md) on the same SQLite file, under /mock.
     app.add_subapp("/mock", make_mock_app(platform_from_settings(assistant.store, settings)))
+    from .notices import attach as attach_notices
+
+    attach_notices(app, assistant.store, settings.mock.webhook_secret)  # the mock's notices, into sessions
     from .telegram import attach as attach_telegram
 
     attach_telegram(app, assistant, settings.telegram)  # polling or webhook, or one line: skipped

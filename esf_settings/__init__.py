@@ -92,6 +92,11 @@ class MockSettings(Section):
     admin_token: str = Field("change-me-admin-token", min_length=8)
     token_ttl_seconds: int = Field(12 * 3600, ge=1, le=30 * 24 * 3600, description="login token lifetime")
     sms_ttl_minutes: int = Field(5, ge=1, le=60, description="SMS code lifetime")
+    demo_data: bool = Field(True, description="load the fictional demo accounts and properties at start-up")
+    # Status changes and SMS are posted to the assistant here; empty: this server's /api/platform/events.
+    webhook_url: str = Field("", pattern=r"^(https?://\S+)?$", max_length=500)
+    webhook_secret: str = Field("change-me-webhook-secret", min_length=8, max_length=200)
+    webhook_timeout_seconds: float = Field(5.0, gt=0, le=60)
 
 
 class StaffSettings(Section):

@@ -10,6 +10,7 @@ authenticate, parse, call :class:`signing.platform.Platform`, answer JSON.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -19,10 +20,15 @@ from aiohttp import web
 from storage import Store
 from storage.platform import PlatformStore
 
+from . import documents
 from . import models as m
-from .documents import contract_html, placeholder_pdf
+from .demo import load_demo
+from .documents import FORMS, FontMissing, contract_html, form_pdf
 from .http import ApiError, bearer, errors_middleware, read_json, read_pdf_body, read_pdf_parts
 from .platform import Platform
+from .webhook import WebhookNotifier
+
+log = logging.getLogger("esf.signing")
 
 PLATFORM: web.AppKey[Platform] = web.AppKey("platform", Platform)
 #: JSON bodies at most this big; uploads are streamed and limited per PDF (10 MB).
@@ -109,10 +115,35 @@ async def contract_text(request: web.Request) -> web.Response:
 async def contract_pdf(request: web.Request) -> web.Response:
     platform = _platform(request)
     contract = platform.text_pdf(platform.contract_caller(bearer(request)), request.match_info["contract_id"])
+    prop = platform.store.property(contract["property_id"])
+    return _pdf(await _render(documents.contract_pdf, contract, prop), f"{contract['id']}.pdf")
+
+
+async def form(request: web.Request) -> web.Response:
+    """``GET /api/forms/{name}.pdf``: a blank form (names in :mod:`signing.documents`), to any user."""
+    platform = _platform(request)
+    platform.contract_caller(bearer(request))
+    name = request.match_info["name"]
+    if name not in FORMS:
+        raise ApiError(
+            404, "unknown_form", f"没有这个表格：{name}；可下载：{'、'.join(sorted(FORMS))} / no such form"
+        )
+    return _pdf(await _render(form_pdf, name), f"{name}.pdf")
+
+
+async def _render(make: Callable[..., bytes], *args: Any) -> bytes:
+    """A PDF made off the event loop (embedding the font takes a fraction of a second)."""
+    try:
+        return await asyncio.to_thread(make, *args)
+    except FontMissing as exc:
+        raise ApiError(503, "font_missing", str(exc)) from None
+
+
+def _pdf(data: bytes, filename: str) -> web.Response:
     return web.Response(
-        body=placeholder_pdf(contract["id"]),
+        body=data,
         content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{contract["id"]}.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -242,6 +273,7 @@ def make_app(platform: Platform) -> web.Application:
     r.add_get("/api/contracts/{contract_id}/text", contract_text)
     r.add_get("/api/contracts/{contract_id}/text.pdf", contract_pdf)
     r.add_get("/api/contracts/{contract_id}/events", contract_events)
+    r.add_get("/api/forms/{name}.pdf", form)
     r.add_post(
         r"/api/contracts/{contract_id}/{action:(?:qualification/void|cancellations/(?:confirm|materials|submit)|[a-z-]+)}",
         contract_action,
@@ -263,13 +295,34 @@ def make_app(platform: Platform) -> web.Application:
 
 
 def platform_from_settings(store: Store, settings: Any) -> Platform:
-    """The platform on ``store``'s SQLite file, with the ``mock`` settings."""
-    return Platform(
+    """The platform on ``store``'s SQLite file, with the ``mock`` settings: the demo data loaded
+    (``mock.demo_data``, idempotent) and notices posted to the assistant's webhook."""
+    platform = Platform(
         PlatformStore(store),
         admin_token=settings.mock.admin_token,
         token_ttl_seconds=settings.mock.token_ttl_seconds,
         sms_ttl_seconds=settings.mock.sms_ttl_minutes * 60,
     )
+    if settings.mock.demo_data:
+        report = load_demo(platform)
+        log.info("demo data: %d records created, %d already there", len(report.created), len(report.existing))
+    notifier = WebhookNotifier(
+        webhook_url(settings), settings.mock.webhook_secret, settings.mock.webhook_timeout_seconds
+    )
+    platform.on_event.append(notifier.event)
+    platform.on_signature.append(notifier.event)
+    platform.on_sms.append(notifier.sms)
+    return platform
+
+
+def webhook_url(settings: Any) -> str:
+    """``mock.webhook_url``, or this server's ``/api/platform/events``."""
+    if settings.mock.webhook_url:
+        return str(settings.mock.webhook_url)
+    host = settings.server.host
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.server.port}/api/platform/events"
 
 
 async def _purge_tokens(app: web.Application) -> AsyncIterator[None]:

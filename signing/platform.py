@@ -7,9 +7,10 @@ of the same names.  This module only fills their inputs from the records
 (accounts, logins, the registry, the contract) and writes what they allow, with
 one event per lifecycle event (:class:`storage.platform.PlatformStore`).
 
-Every recorded event is handed to the async callbacks in :attr:`Platform.on_event`
-(and every SMS to :attr:`Platform.on_sms`): the hooks a later task wires to the
-assistant's conversations.
+Every recorded event is handed to the async callbacks in :attr:`Platform.on_event`,
+every SMS to :attr:`Platform.on_sms`, and a single party's i深圳 signature (no status
+change) to :attr:`Platform.on_signature`: ``signing/webhook.py`` posts them to the
+assistant, which writes them into the linked conversations (``bot/notices.py``).
 """
 
 from __future__ import annotations
@@ -165,12 +166,15 @@ class Platform:
         self.clock = clock
         self.on_event: list[EventHook] = []
         self.on_sms: list[SmsHook] = []
+        #: one party's i深圳 signature while others are pending (not a status change, so no event)
+        self.on_signature: list[EventHook] = []
 
     # ================================================================== hooks
     async def _emit(self, event: dict[str, Any] | None, contract: dict[str, Any]) -> None:
         if event is None:
             return
         payload = {
+            "type": "status",
             "contract_id": event["contract_id"],
             "event": event["event"],
             "from": event["from_status"],
@@ -180,11 +184,14 @@ class Platform:
             "at": event["at"],
             "parties": sorted({p["account_id"] for p in contract["parties"] if p.get("account_id")}),
         }
-        for hook in list(self.on_event):
+        await self._call_hooks(payload, self.on_event)
+
+    async def _call_hooks(self, payload: dict[str, Any], hooks: list[EventHook]) -> None:
+        for hook in list(hooks):
             try:
                 await hook(payload)
             except Exception:
-                log.exception("on_event hook failed for event %s", event["event"])
+                log.exception("on_event hook failed for event %s", payload.get("event", payload.get("type")))
 
     async def _send_sms(self, account_id: str, text: str, code: str | None, purpose: str) -> None:
         expires = self.clock() + self.sms_ttl_seconds if code is not None else None
@@ -305,7 +312,10 @@ class Platform:
             raise ApiError(422, "invalid_id_number", f"{what}：{out.message}")
         return out.normalized
 
-    def seed_account(self, body: m.AccountBody) -> dict[str, Any]:
+    def seed_account(
+        self, body: m.AccountBody, *, account_id: str | None = None, secret: str | None = None
+    ) -> dict[str, Any]:
+        """A new account; ``account_id`` and ``secret`` are given only by the demo data (fixed, public)."""
         if (body.kind == "legal_person") != (body.doc_type == "uscc"):
             raise ApiError(
                 422,
@@ -314,8 +324,8 @@ class Platform:
             )
         number = self._checked_id(body.doc_type, body.id_number, "id_number")
         mobile = self._checked_id("mobile", body.mobile, "mobile")
-        account_id = _new_id("acc")
-        secret = secrets.token_urlsafe(24)
+        account_id = account_id or _new_id("acc")
+        secret = secret or secrets.token_urlsafe(24)
         self.store.add_account(
             {
                 "id": account_id,
@@ -336,7 +346,7 @@ class Platform:
         )
         return {"account_id": account_id, "login_secret": secret}
 
-    def seed_property(self, body: m.PropertyBody) -> dict[str, Any]:
+    def seed_property(self, body: m.PropertyBody, *, property_id: str | None = None) -> dict[str, Any]:
         cert = validate_cert_number(
             ValidateCertInput.model_validate({"cert_type": body.cert_type, "number": body.cert_number})
         )
@@ -360,7 +370,7 @@ class Platform:
                     ),
                 }
             )
-        property_id = _new_id("prop")
+        property_id = property_id or _new_id("prop")
         values = body.model_dump(exclude={"owners", "cert_number"})
         try:
             self.store.add_property({**values, "id": property_id, "cert_number": cert.normalized}, owners)
@@ -1320,6 +1330,17 @@ class Platform:
         else:
             self._write(contract, change)
             updated = self._contract(contract_id)
+            if body.step == "confirm":  # one party signed, others still pending: not a status change
+                await self._call_hooks(
+                    {
+                        "type": "signed",
+                        "contract_id": contract_id,
+                        "who": account["id"],
+                        "status": updated["status"],
+                        "parties": sorted(self._party_accounts(updated)),
+                    },
+                    self.on_signature,
+                )
         return {
             "contract_id": contract_id,
             "step": body.step,

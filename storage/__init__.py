@@ -11,12 +11,14 @@ from .db import (
     VersionConflict,
     migration_files,
 )
+from .links import SessionLinks
 from .platform import PlatformStore
 
 __all__ = [
     "Message",
     "NewMessage",
     "PlatformStore",
+    "SessionLinks",
     "SessionRecord",
     "StorageError",
     "Store",

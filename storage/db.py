@@ -78,8 +78,9 @@ def migration_files() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
     found.sort()
     numbers = [n for n, _, _ in found]
-    if len(set(numbers)) != len(numbers):  # gaps are fine: branches take numbers ahead of their merge
-        raise StorageError(f"migrations must have distinct numbers 0001, 0002, …: {numbers}")
+    # Unique and increasing; a gap is allowed (a number taken on another branch is applied when it lands).
+    if len(set(numbers)) != len(numbers) or (numbers and numbers[0] != 1):
+        raise StorageError(f"migrations must be numbered 0001, 0002, … each number once: {numbers}")
     return found
 
 

@@ -1,0 +1,104 @@
+"""The demo data: fictional, valid numbers, idempotent, and each property behaves as described."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from rules.ids import ValidateIdInput, validate_id
+from signing import Platform
+from signing.demo import ACCOUNTS, BY_KEY, PROPERTIES, load_demo
+from signing.models import TitleCheckBody
+from signing.platform import Caller
+from storage import Store
+from storage.platform import PlatformStore
+from tests.conftest import ROOT
+
+TABLES = (
+    "platform_accounts",
+    "platform_properties",
+    "platform_owners",
+    "platform_bindings",
+    "platform_links",
+)
+
+
+def _platform(db: Path) -> tuple[Store, Platform]:
+    store = Store(db)
+    return store, Platform(PlatformStore(store), admin_token="demo-admin-token")
+
+
+def _rows(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        t: [tuple(r) for r in store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()] for t in TABLES
+    }
+
+
+def test_loading_twice_gives_the_same_rows(tmp_path: Path) -> None:
+    store, platform = _platform(tmp_path / "esf.db")
+    first = load_demo(platform)
+    rows = _rows(store)
+    second = load_demo(platform)
+    assert _rows(store) == rows
+    assert len(rows["platform_accounts"]) == len(ACCOUNTS) and len(rows["platform_properties"]) == len(
+        PROPERTIES
+    )
+    assert len(rows["platform_bindings"]) == 1 and len(rows["platform_links"]) == 1
+    assert not second.created and sorted(second.existing) == sorted(first.created)
+
+
+def test_every_demo_number_is_valid_and_fictional() -> None:
+    for account in ACCOUNTS:
+        out = validate_id(ValidateIdInput(doc_type=account.body.doc_type, number=account.body.id_number))
+        assert out.valid, (account.key, out.message)
+        assert account.body.name.startswith("测试"), account.key
+    for prop in PROPERTIES:
+        for owner in prop.body().owners:
+            assert validate_id(ValidateIdInput(doc_type=owner.doc_type, number=owner.id_number)).valid
+
+
+def test_each_demo_property_gives_the_promised_title_check(tmp_path: Path) -> None:
+    _store, platform = _platform(tmp_path / "esf.db")
+    load_demo(platform)
+    codes = {}
+    for prop in PROPERTIES:
+        who, institution, identity = prop.checker
+        caller = Caller(
+            account=platform.store.account(BY_KEY[who].account_id),
+            acting_for=platform.store.account(BY_KEY[institution].account_id) if institution else None,
+        )
+        body = TitleCheckBody.model_validate(
+            {"cert_type": "property_cert", "cert_number": prop.cert_number, "region": "shenzhen",
+             "login_identity": identity}
+        )  # fmt: skip
+        out = platform.check_title(caller, body)
+        assert out["result"] == prop.expected, (prop.key, out)
+        codes[prop.key] = [f["code"] for f in out["blockers"] + out["notices"]]
+    assert codes["mortgaged"] == [] and codes["flat"] == []
+    assert "blacklisted" in codes["blacklisted"]
+    assert codes["multi_unit"] == ["split_certificate"]
+    assert codes["nonstandard"] == ["restriction_review"]
+    # The owner abroad cannot check the title himself: his agent does it.
+    abroad = Caller(account=platform.store.account(BY_KEY["abroad"].account_id))
+    body = TitleCheckBody.model_validate(
+        {"cert_type": "property_cert", "cert_number": PROPERTIES[3].cert_number, "region": "shenzhen",
+         "login_identity": "owner"}
+    )  # fmt: skip
+    assert platform.check_title(abroad, body)["result"] == "blocked"
+
+
+def test_python_m_signing_demo_prints_the_accounts(tmp_path: Path) -> None:
+    env = {"ESF_DB": str(tmp_path / "esf.db"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-m", "signing", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    for account in ACCOUNTS:
+        assert account.account_id in out.stdout and account.secret in out.stdout
+    assert "demo-password-2" in out.stdout and "prop_demo_blacklisted" in out.stdout
