@@ -7,6 +7,7 @@ error (``{"error": {"code", "message"}}``, never a stack trace).
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import re
@@ -160,10 +161,17 @@ async def chat(request: web.Request) -> web.Response:
     if body.lang is not None and normalize_lang(body.lang) is None:
         raise ApiError(422, "invalid_lang", "lang must be zh, zh-Hant or en")
     try:
-        turn = request.app[ASSISTANT].handle(body.session_id, body.text, body.payload, body.lang)
+        turn = await request.app[ASSISTANT].handle_async(body.session_id, body.text, body.payload, body.lang)
     except UnknownSession:
         raise ApiError(404, "unknown_session", "no such session (or it has expired)") from None
-    return web.json_response(turn.model_dump(mode="json"))
+    return _json_response(turn)
+
+
+def _json_response(model: BaseModel, status: int = 200) -> web.Response:
+    """A model as UTF-8 JSON, serialised by pydantic-core (no dict in between)."""
+    return web.Response(
+        body=model.model_dump_json().encode(), status=status, content_type="application/json", charset="utf-8"
+    )
 
 
 async def faq(request: web.Request) -> web.Response:
@@ -174,7 +182,7 @@ async def faq(request: web.Request) -> web.Response:
     if body.lang is not None and normalize_lang(body.lang) is None:
         raise ApiError(422, "invalid_lang", "lang must be zh, zh-Hant or en")
     answer = request.app[ASSISTANT].faq.ask(body.q, body.lang, body.k)
-    return web.json_response(answer.model_dump(mode="json"))
+    return _json_response(answer)
 
 
 async def messages(request: web.Request) -> web.Response:
@@ -206,7 +214,7 @@ async def rule(request: web.Request) -> web.Response:
 
 
 STATIC = Path(__file__).with_name("static")
-CHECKPOINT_SECONDS = 5.0
+CHECKPOINT_SECONDS = 1.0
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -232,11 +240,15 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def _expire_sessions_periodically(app: web.Application) -> AsyncIterator[None]:
     """Delete expired sessions at start-up and every ten minutes (``limits.session_ttl_minutes``),
-    and checkpoint the SQLite WAL every few seconds off the event loop."""
+    and checkpoint the SQLite WAL every second, both in worker threads, off the event loop.
+    (Every second: under load the WAL grows by thousands of pages a second, and past
+    ``WAL_AUTOCHECKPOINT_PAGES`` a commit would checkpoint inline, a 20–30 ms stall.)"""
+
+    store = app[ASSISTANT].store
 
     async def loop() -> None:
         while True:
-            removed = app[ASSISTANT].store.expire_sessions()
+            removed = await asyncio.to_thread(store.expire_sessions)
             if removed:
                 log.info("expired %d sessions", removed)
             await asyncio.sleep(600)
@@ -244,12 +256,13 @@ async def _expire_sessions_periodically(app: web.Application) -> AsyncIterator[N
     async def checkpoints() -> None:  # fsync happens here, in a thread, not in a request
         while True:
             await asyncio.sleep(CHECKPOINT_SECONDS)
-            await asyncio.to_thread(app[ASSISTANT].store.checkpoint)
+            await asyncio.to_thread(store.checkpoint)
 
     tasks = [asyncio.create_task(loop()), asyncio.create_task(checkpoints())]
     yield
     for task in tasks:
         task.cancel()
+    await store.drain()  # turns handed to the writer thread are committed before the process ends
 
 
 def create_app(
@@ -307,6 +320,11 @@ def serve(settings: Any) -> None:
     from .telegram import attach as attach_telegram
 
     attach_telegram(app, assistant, settings.telegram)  # polling or webhook, or one line: skipped
+    # The models, flows and knowledge base loaded above are ~160,000 objects that live as long
+    # as the process: out of the collector's sight, a full collection takes a millisecond or
+    # two instead of 40–80 ms (a pause that every request in flight would wait out).
+    gc.collect()
+    gc.freeze()
     web.run_app(app, host=settings.server.host, port=settings.server.port, access_log=None, print=_announce)
 
 

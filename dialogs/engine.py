@@ -37,7 +37,7 @@ from .i18n import Lang, normalize_lang, pick
 from .nlu import NLU, Parse, detect_language, normalize_text
 from .nlu.numerals import any_to_decimal
 from .privacy import mask_text
-from .render import evaluate, render
+from .render import evaluate, evaluate_all, render
 from .schema import Ask, Flow, Step
 
 log = logging.getLogger("esf.engine")
@@ -194,45 +194,66 @@ class Assistant:
         started = time.perf_counter()
         for attempt in range(3):
             record = self.store.load_session(session_id)
-            state = _upgrade(record.state)
-            ctx = _Ctx(state=state, lang=state["lang"])
+            ctx, messages = self._work(session_id, record.state, text, payload, lang)
             try:
-                self._turn(ctx, text, payload, lang)
-                saved_state = ctx.state
-            except Exception:  # a bug, never the person's fault: apologise, keep the old state
-                # the traceback's last line may quote what the person typed: mask it like the transcript
-                log.error(
-                    "turn failed (session %s…, flow %s)\n%s",
-                    session_id[:6],
-                    state.get("flow"),
-                    mask_text(traceback.format_exc()),
-                )
-                ctx = _Ctx(state=_upgrade(record.state), lang=record.state.get("lang", self.default_lang))
-                ctx.say(self._t("internal_error", ctx.lang))
-                saved_state = ctx.state
-            messages = []
-            if text is not None or payload is not None:
-                shown = text if text is not None else payload or ""
-                messages.append(NewMessage("user", mask_text(shown[: self.max_text_chars])))
-            for reply in ctx.replies:
-                buttons = [b.model_dump() for b in reply.buttons]
-                messages.append(NewMessage("assistant", mask_text(reply.text), buttons))
-            try:
-                self.store.save_turn(session_id, saved_state, record.version, messages, ctx.events)
+                self.store.save_turn(session_id, ctx.state, record.version, messages, ctx.events)
             except VersionConflict:
                 if attempt == 2:
                     raise
                 continue
-            log.info(
-                "turn session=%s… flow=%s step=%s replies=%d ms=%.2f",
-                session_id[:6],
-                saved_state["flow"],
-                saved_state["step"],
-                len(ctx.replies),
-                (time.perf_counter() - started) * 1000,
-            )
-            return self._turn_out(session_id, ctx)
+            return self._turn_out(session_id, ctx, started)
         raise AssertionError("unreachable")
+
+    async def handle_async(
+        self, session_id: str, text: str | None = None, payload: str | None = None, lang: str | None = None
+    ) -> Turn:
+        """:meth:`handle` on an event loop: the same turn, its save group-committed with the turns
+        of other sessions (:meth:`storage.Store.save_turn_async`); returns once it is on disk."""
+        started = time.perf_counter()
+        for attempt in range(3):
+            record = self.store.load_session(session_id)
+            ctx, messages = self._work(session_id, record.state, text, payload, lang)
+            try:
+                await self.store.save_turn_async(session_id, ctx.state, record.version, messages, ctx.events)
+            except VersionConflict:
+                if attempt == 2:
+                    raise
+                continue
+            return self._turn_out(session_id, ctx, started)
+        raise AssertionError("unreachable")
+
+    def _work(
+        self,
+        session_id: str,
+        stored: dict[str, Any],
+        text: str | None,
+        payload: str | None,
+        lang: str | None,
+    ) -> tuple[_Ctx, list[NewMessage]]:
+        """The turn itself, on the stored state: its context (new state, replies, events) and the
+        transcript messages to save with it."""
+        state = _upgrade(stored)
+        ctx = _Ctx(state=state, lang=state["lang"])
+        try:
+            self._turn(ctx, text, payload, lang)
+        except Exception:  # a bug, never the person's fault: apologise, keep the old state
+            # the traceback's last line may quote what the person typed: mask it like the transcript
+            log.error(
+                "turn failed (session %s…, flow %s)\n%s",
+                session_id[:6],
+                state.get("flow"),
+                mask_text(traceback.format_exc()),
+            )
+            ctx = _Ctx(state=_upgrade(stored), lang=stored.get("lang", self.default_lang))
+            ctx.say(self._t("internal_error", ctx.lang))
+        messages = []
+        if text is not None or payload is not None:
+            shown = text if text is not None else payload or ""
+            messages.append(NewMessage("user", mask_text(shown[: self.max_text_chars])))
+        for reply in ctx.replies:
+            buttons = [b.model_dump() for b in reply.buttons]
+            messages.append(NewMessage("assistant", mask_text(reply.text), buttons))
+        return ctx, messages
 
     def _turn(self, ctx: _Ctx, text: str | None, payload: str | None, lang: str | None) -> None:
         chosen = normalize_lang(lang)
@@ -850,11 +871,13 @@ class Assistant:
             return None
         flow = self.flows[state["flow"]]
         context = {**state["results"], **state["slots"], "slots": state["slots"], "lang": state["lang"]}
-        asks = [s for s in flow.steps if s.ask is not None and (s.when is None or evaluate(s.when, context))]
-        if step not in asks:
-            asks.append(step)
-        asks.sort(key=lambda s: flow.index(s.id))
-        return Progress(current=asks.index(step) + 1, total=len(asks))
+        holds = iter(evaluate_all(flow.ask_conditions, context))  # one Jinja call for all the ``when``s
+        asks = [i for i, s in enumerate(flow.steps) if s.ask is not None and (s.when is None or next(holds))]
+        current = flow.index(step.id)
+        if current not in asks:
+            asks.append(current)
+            asks.sort()
+        return Progress(current=asks.index(current) + 1, total=len(asks))
 
     def _context(self, ctx: _Ctx, **extra: Any) -> dict[str, Any]:
         state = ctx.state
@@ -895,8 +918,16 @@ class Assistant:
     def _menu(self, lang: str) -> list[ButtonOut]:
         return [b for b in self._buttons("menu_buttons", lang) if _payload_flow_ok(b.payload, self.flows)]
 
-    def _turn_out(self, session_id: str, ctx: _Ctx) -> Turn:
+    def _turn_out(self, session_id: str, ctx: _Ctx, started: float) -> Turn:
         state = ctx.state
+        log.info(
+            "turn session=%s… flow=%s step=%s replies=%d ms=%.2f",
+            session_id[:6],
+            state["flow"],
+            state["step"],
+            len(ctx.replies),
+            (time.perf_counter() - started) * 1000,
+        )
         return Turn(
             session_id=session_id,
             replies=ctx.replies,

