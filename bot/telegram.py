@@ -182,6 +182,7 @@ class TelegramDoor:
         self.store = assistant.store
         self.application = application
         self.push_interval = push_interval
+        self._push_lock = asyncio.Lock()
         self.ready = False
         self._push_task: asyncio.Task[None] | None = None
         application.add_handler(CommandHandler("start", self.on_start))
@@ -329,7 +330,14 @@ class TelegramDoor:
                 await bot.send_message(chat_id, piece, reply_markup=markup)
 
     async def push_pending(self) -> int:
-        """Send every chat the staff and platform messages it has not had yet; how many were sent."""
+        """Send every chat the staff and platform messages it has not had yet; how many were sent.
+
+        One round at a time: a round marks a message pushed only after sending it, so two
+        overlapping rounds (the loop's and a direct call) would send it twice."""
+        async with self._push_lock:
+            return await self._push_round()
+
+    async def _push_round(self) -> int:
         sent = 0
         for chat_id, session, after in self.store.telegram_unpushed():
             for message in self.store.messages(session, after=after):
