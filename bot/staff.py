@@ -71,6 +71,7 @@ _UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="esf-staff"'}
 class LoginBody(_Body):
     username: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=1, max_length=1024)
+    cookie: bool = False  # true: the token goes into an HttpOnly cookie, the answer carries the CSRF token
 
 
 class ReplyBody(_Body):
@@ -103,13 +104,28 @@ def setup(app: web.Application, assistant: Assistant, token_ttl_minutes: float =
     app.router.add_post("/api/staff/sessions/{session_id}/reply", reply)
     app.router.add_post("/api/staff/sessions/{session_id}/close", close_handoff)
     app.router.add_get("/api/staff/audit", audit)
+    from .staff_page import setup as setup_page  # here: bot.staff_page imports this module
+
+    setup_page(app)  # the staff page (/staff), sign-out, the session check, the situation panel
 
 
 # ---------------------------------------------------------------------------- sign-in
 async def login(request: web.Request) -> web.Response:
     body: LoginBody = _parse(LoginBody, await _json(request))
+    account, token = await sign_in(request, body.username, body.password)
+    if not body.cookie:
+        return web.json_response({"token": token})
+    response = web.json_response(
+        {"username": account.username, "role": account.role, "csrf_token": csrf_token(token)}
+    )
+    set_token_cookie(request, response, token)
+    return response
+
+
+async def sign_in(request: web.Request, username: str, password: str) -> tuple[StaffAccount, str]:
+    """Check a name and password (with the brute-force limit); a new token, or ApiError 401/429."""
     staff = request.app[STAFF]
-    name = body.username.strip().lower()
+    name = username.strip().lower()
     name_hash, address, now = digest(name), request.remote or "?", time.time()
     wait = _blocked_for(staff, name_hash, address, now)
     if wait > 0:
@@ -121,7 +137,7 @@ async def login(request: web.Request) -> web.Response:
             {"Retry-After": str(wait)},
         )
     found = staff.password_hash(name)
-    ok = await asyncio.to_thread(verify_password, found[1] if found else None, body.password)
+    ok = await asyncio.to_thread(verify_password, found[1] if found else None, password)
     if not ok or found is None or found[0].disabled:
         staff.add_login_failure(name_hash, address, now)
         reason = "unknown" if found is None else "disabled" if ok else "password"
@@ -130,13 +146,13 @@ async def login(request: web.Request) -> web.Response:
         raise ApiError(401, "invalid_credentials", "wrong username or password", _UNAUTHORIZED)
     account, stored = found
     if needs_rehash(stored):
-        staff.set_password_hash(account.username, hash_password(body.password), sign_out=False)
+        staff.set_password_hash(account.username, hash_password(password), sign_out=False)
     token = secrets.token_urlsafe(32)
     staff.add_token(digest(token), account.username, now + request.app[TTL])
     staff.clear_login_failures(name_hash)
     staff.audit(account.username, "login", detail={"role": account.role})
     log.info("staff %s signed in", account.username)
-    return web.json_response({"token": token})
+    return account, token
 
 
 def _blocked_for(staff: StaffStore, name_hash: str, address: str, now: float) -> int:
@@ -149,13 +165,64 @@ def _blocked_for(staff: StaffStore, name_hash: str, address: str, now: float) ->
     return max(1, math.ceil(wait)) if wait > 0 else 0
 
 
-def _who(request: web.Request) -> StaffAccount:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+# ---------------------------------------------------------------------------- the staff page's cookie
+COOKIE = "esf_staff"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def csrf_token(token: str) -> str:
+    """The CSRF token of a signed-in session: derived from the session's token, so it needs no storage,
+    ends with it, and cannot be computed without the token (which the HttpOnly cookie keeps from scripts).
+
+    >>> csrf_token("abc") == csrf_token("abc") != csrf_token("abd")
+    True
+    """
+    return digest("esf-staff-csrf:" + token)
+
+
+def set_token_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
+    """HttpOnly, SameSite=Strict, for the token's lifetime; ``Secure`` only over HTTPS (tests use http)."""
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(request.app[TTL]),
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=request.secure,
+    )
+
+
+def request_token(request: web.Request) -> tuple[str, bool]:
+    """(token, from_cookie): the bearer token when the header is there, else the cookie's; ApiError 401."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(
+                401, "unauthorized", "sign in first (Authorization: Bearer <token>)", _UNAUTHORIZED
+            )
+        return token.strip(), False
+    token = request.cookies.get(COOKIE, "").strip()
+    if not token:
         raise ApiError(401, "unauthorized", "sign in first (Authorization: Bearer <token>)", _UNAUTHORIZED)
-    account = request.app[STAFF].token_owner(digest(token.strip()))
+    return token, True
+
+
+def _who(request: web.Request) -> StaffAccount:
+    """The signed-in staff member: a bearer token, or the page's cookie (then, on a POST, the CSRF
+    header too: 403 ``csrf_failed`` without it; a bearer token cannot ride along cross-site, a cookie can)."""
+    token, from_cookie = request_token(request)
+    account = request.app[STAFF].token_owner(digest(token))
     if account is None:
         raise ApiError(401, "unauthorized", "the token is unknown or expired; sign in again", _UNAUTHORIZED)
+    if from_cookie and request.method not in _SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not secrets.compare_digest(sent.encode(), csrf_token(token).encode()):
+            raise ApiError(
+                403, "csrf_failed", f"a request signed in by cookie needs the {CSRF_HEADER} header"
+            )
     return account
 
 

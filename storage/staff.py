@@ -202,6 +202,13 @@ class StaffStore:
                 (token_hash, username, expires_at, _now_iso()),
             )
 
+    def remove_token(self, token_hash: str) -> bool:
+        """Sign out: the token stops working at once. True when it existed."""
+        with self._tx() as conn:
+            return bool(
+                conn.execute("DELETE FROM staff_tokens WHERE token_hash = ?", (token_hash,)).rowcount > 0
+            )
+
     def token_owner(self, token_hash: str, now: float | None = None) -> StaffAccount | None:
         """The enabled account a live token belongs to, else None."""
         rows = self._rows(
