@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import logging
 import re
 import time
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 import rules
 from dialogs.engine import Assistant
 from dialogs.i18n import normalize_lang
+from rules.text import loads_json_text
 from storage import UnknownSession
 
 from .openapi import document as openapi_document
@@ -126,11 +126,10 @@ _SESSION_IN_PATH = re.compile(r"(/sessions/)([^/]+)")
 
 async def _json(request: web.Request) -> Any:
     try:
-        raw = await request.read()
-        return json.loads(raw.decode("utf-8")) if raw else {}
+        return loads_json_text(await request.read())
     except web.HTTPRequestEntityTooLarge:
         raise
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:  # UnicodeError is one
         raise ApiError(400, "invalid_json", "the body is not valid UTF-8 JSON") from None
 
 

@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -45,3 +46,20 @@ def to_simplified(text: str) -> str:
 def same_script_insensitive(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` are the same once both are in Simplified characters."""
     return to_simplified(a) == to_simplified(b)
+
+
+def loads_json_text(raw: bytes) -> Any:
+    r"""JSON from UTF-8 bytes, refusing what no text can hold (a lone surrogate sent as an
+    escape such as ``\ud800``); ``ValueError`` (or its subclass ``UnicodeError``) otherwise.
+
+    >>> loads_json_text(rb'{"q": "\ud83d\ude00"}')["q"] == chr(0x1F600)
+    True
+    >>> loads_json_text(rb'{"q": "\ud800"}')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    UnicodeEncodeError: ...surrogates not allowed
+    """
+    data = json.loads(raw.decode("utf-8")) if raw else {}
+    if b"\\u" in raw:  # only an escape can smuggle a lone surrogate past the UTF-8 decoder
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return data

@@ -7,7 +7,6 @@ answered 500 ``internal_error``, never with a stack trace.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -15,6 +14,8 @@ from typing import Any, TypeVar
 
 from aiohttp import BodyPartReader, web
 from pydantic import BaseModel, ValidationError
+
+from rules.text import loads_json_text
 
 log = logging.getLogger("esf.signing")
 
@@ -78,11 +79,10 @@ async def errors_middleware(
 async def read_json(request: web.Request, model: type[M]) -> M:
     """The body as ``model``: 400 ``invalid_json``, 422 ``invalid_body`` naming the field."""
     try:
-        raw = await request.read()
-        data = json.loads(raw.decode("utf-8")) if raw else {}
+        data = loads_json_text(await request.read())
     except web.HTTPRequestEntityTooLarge:
         raise
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:  # UnicodeError is one
         raise ApiError(
             400, "invalid_json", "请求体不是有效的UTF-8 JSON / the body is not valid UTF-8 JSON"
         ) from None

@@ -62,12 +62,22 @@ def test_error_codes(server: ServerProcess) -> None:
         ("POST", "/api/rules/no_such_rule", {}, None, 404),
         ("POST", "/api/rules/realname_level", {"level": "4", "purpose": "title_check"}, None, 422),
         ("POST", "/api/rules/realname_level", None, b"{oops", 400),
+        # a lone surrogate escaped in JSON is no text at all
+        ("POST", "/api/chat", None, b'{"session_id": "%s", "text": "\\ud800"}' % session.encode(), 400),
+        ("POST", "/api/faq", None, b'{"q": "\\udfff?"}', 400),
         ("GET", "/api/nowhere", None, None, 404),
     ]
     for method, path, body, raw, expected in cases:
         status, out = server.request(method, path, body, raw)
         assert status == expected, (path, body, raw, status, out)
         error_of(out)
+
+
+def test_an_escaped_emoji_is_text(server: ServerProcess) -> None:
+    session = server.post("/api/sessions", {})[1]["session_id"]
+    raw = b'{"session_id": "%s", "text": "\\ud83d\\ude00"}' % session.encode()
+    status, out = server.request("POST", "/api/chat", raw=raw)
+    assert status == 200 and out["replies"], out
 
 
 def test_oversize_body_is_413(server: ServerProcess) -> None:
