@@ -4,6 +4,7 @@ python -m bot [serve]        the web server (JSON API) — what ``make run`` sta
                              with Telegram alongside when ``telegram.token`` is set
 python -m bot chat           a conversation in the terminal
 python -m bot staff …        hotline staff accounts (add, list, disable, passwd; see bot/staff_cli.py)
+python -m bot desk --user U  the hotline desk in a terminal, a client of a running server (bot/desk.py)
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
         from .staff_cli import main as staff_main
 
         return staff_main(argv[1:])
+    if argv[:1] == ["desk"]:
+        from .desk import main as desk_main
+
+        return desk_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="esf-guide")
     parser.add_argument("command", nargs="?", default="serve", choices=["serve", "chat"])
     parser.add_argument("--config", help="settings file (default: ESF_CONFIG or ./config.yaml)")
