@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) bench/nlu.py
 	$(PY) bench/engine.py
 	$(PY) bench/faq.py
+	$(PY) bench/platform.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -23,6 +23,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from dialogs.privacy import mask_number
@@ -136,6 +137,13 @@ class Caller:
 
 
 COUNTER_STAFF = Caller(account=None)
+
+
+@lru_cache(maxsize=4096)
+def _allowed_events(facts: ContractFacts, role: str) -> tuple[str, ...]:
+    """:func:`rules.lifecycle.allowed_events`, remembered: it is a pure function of the
+    (frozen, hashable) facts and the role, and it tries every event (``next`` of every view)."""
+    return tuple(allowed_events(facts, role))
 
 
 def _format_wrong_status(status: str, action: Action, needs_code: str) -> str:
@@ -643,13 +651,21 @@ class Platform:
                 return str(party["account_id"])
         return caller.actor
 
-    def _next(self, contract: dict[str, Any], role: str | None, caller: Caller | None) -> list[str]:
+    def _next(
+        self,
+        contract: dict[str, Any],
+        role: str | None,
+        caller: Caller | None,
+        cancellation: dict[str, Any] | None,
+        signatures: list[dict[str, Any]],
+    ) -> list[str]:
+        """The actions ``role`` may take now; ``cancellation`` and ``signatures`` are the
+        contract's open cancellation and signatures, read once by :meth:`view`."""
         facts = self.facts(contract)
-        cancellation = self.store.open_cancellation(contract["id"])
         if role is None:  # the back office
             office = {
                 BACK_OFFICE_ACTIONS[e]
-                for e in allowed_events(facts, "back_office")
+                for e in _allowed_events(facts, "back_office")
                 if e in BACK_OFFICE_ACTIONS
             }
             if cancellation is not None and cancellation["status"] == "under_review":
@@ -657,9 +673,8 @@ class Platform:
             if contract["status"] == "filed" and not contract["transfer_accepted"]:
                 office.add("transfer-accepted")
             return sorted(office)
-        events = allowed_events(facts, role)
+        events = _allowed_events(facts, role)
         out: list[str] = []
-        signatures = self.store.signatures(contract["id"])
         anyone_signed = any(s["status"] == "signed" for s in signatures)
         for event in events:
             action = EVENT_ACTIONS.get(event)
@@ -713,6 +728,7 @@ class Platform:
     def view(self, contract: dict[str, Any], role: str | None, caller: Caller | None) -> dict[str, Any]:
         """A contract as a party (or the back office, ``role`` None) sees it."""
         cancellation = self.store.open_cancellation(contract["id"])
+        signatures = self.store.signatures(contract["id"])
         parties = []
         for party in contract["parties"]:
             shown = {**party, "id_number": mask_number(party["id_number"])}
@@ -725,9 +741,9 @@ class Platform:
             "signing": contract["signing"],
             "usage": contract["usage"],
             "steps": contract["steps"],
-            "next": self._next(contract, role, caller),
+            "next": self._next(contract, role, caller, cancellation, signatures),
             "parties": parties,
-            "signatures": {s["account_id"]: s["status"] for s in self.store.signatures(contract["id"])},
+            "signatures": {s["account_id"]: s["status"] for s in signatures},
             "downloaded": contract["downloaded"],
             "cancellation": None
             if cancellation is None
