@@ -20,6 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# bench/platform.py (the name) would shadow the stdlib's platform: this folder off the path
+if sys.path and sys.path[0].rstrip("/").endswith("bench"):
+    sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dialogs.autopilot import answer_for, complete_flow

@@ -18,6 +18,9 @@ import sys
 import time
 from pathlib import Path
 
+# bench/platform.py (the name) would shadow the stdlib's platform: this folder off the path
+if sys.path and sys.path[0].rstrip("/").endswith("bench"):
+    sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dialogs.faq import KnowledgeBase, load_entries

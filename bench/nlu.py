@@ -35,6 +35,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# bench/platform.py (the name) would shadow the stdlib's platform: this folder off the path
+if sys.path and sys.path[0].rstrip("/").endswith("bench"):
+    sys.path.pop(0)
 sys.path.insert(0, str(ROOT))
 
 from dialogs.nlu import NLU  # noqa: E402

@@ -250,14 +250,14 @@ async def run_pairs(driver: Driver, first: int, pairs: int, concurrency: int) ->
 #: The assistant's webhook reduced to counting what arrives (204), in a process of its own.
 SINK = textwrap.dedent(
     """
-    import sys
+    import json, sys
     from aiohttp import web
     received = [0]
     async def events(request):
-        await request.read()
+        body = json.loads(await request.read())
         if request.headers.get("X-Platform-Secret") != sys.argv[2]:
             return web.Response(status=401)
-        received[0] += 1
+        received[0] += len(body["notices"]) if "notices" in body else 1
         return web.Response(status=204)
     async def count(request):
         return web.json_response({"received": received[0]})

@@ -12,13 +12,13 @@ several of them gets it once.  An SMS goes to the sessions linked to its account
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from rules.text import loads_json_text
 from storage import NewMessage, Store, UnknownSession
 from storage.links import SessionLinks
 
@@ -199,18 +199,25 @@ async def platform_events(request: web.Request) -> web.Response:
     if not hmac.compare_digest(given.encode(), request.app[SECRET].encode()):
         return _error(401, "unauthorized", f"the platform's {SECRET_HEADER} is missing or wrong")
     try:
-        data = json.loads(await request.read())
-    except (ValueError, UnicodeDecodeError):
+        data = loads_json_text(await request.read())
+    except ValueError:
         return _error(400, "invalid_json", "the body is not valid UTF-8 JSON")
-    if not isinstance(data, dict) or data.get("type") not in ("status", "signed", "sms"):
-        return _error(400, "invalid_body", "type must be status, signed or sms")
+    # {"notices": [notice, ...]} (the mock batches what queued up) or one notice
+    notices = data.get("notices") if isinstance(data, dict) and "notices" in data else [data]
+    if not isinstance(notices, list) or not notices:
+        return _error(400, "invalid_body", "notices must be a non-empty list")
+    models: dict[str, type[BaseModel]] = {"status": StatusNotice, "signed": SignedNotice, "sms": SmsNotice}
+    for notice in notices:  # the whole batch is checked before any of it is written
+        if not isinstance(notice, dict) or notice.get("type") not in models:
+            return _error(400, "invalid_body", "each notice's type must be status, signed or sms")
+        try:
+            models[notice["type"]].model_validate(notice)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            return _error(400, "invalid_body", f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
     links = request.app[LINKS]
-    try:
-        written = deliver(links.store, links, data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        return _error(400, "invalid_body", f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
-    log.info("platform notice %s: %d messages", data["type"], written)
+    written = sum(deliver(links.store, links, notice) for notice in notices)
+    log.info("platform notices: %d in, %d messages", len(notices), written)
     return web.json_response({"delivered": written})
 
 

@@ -118,3 +118,37 @@ def test_status_changes_and_sms_reach_the_linked_sessions(server: ServerProcess)
 
     assert _platform_messages(server, other_session) == []
     assert "demo-password-2" not in server.log_text() and code not in server.log_text()
+
+
+@pytest.mark.server_env(ESF_MOCK__WEBHOOK_SECRET=SECRET)
+def test_a_batch_of_notices_is_delivered_in_order_and_a_bad_one_refuses_the_batch(
+    server: ServerProcess,
+) -> None:
+    import json
+    import urllib.request
+
+    session = _ok(server.post("/api/sessions", {"lang": "zh"}))["session_id"]
+    store = Store(server.db)
+    link_account(store, session, SELLER.account_id)
+    store.close()
+
+    def post(body: Any) -> int:
+        request = urllib.request.Request(
+            server.url + "/api/platform/events",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "X-Platform-Secret": SECRET},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                return int(resp.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+
+    sms = [{"type": "sms", "account_id": SELLER.account_id, "text": f"验证码 {n}"} for n in (1, 2, 3)]
+    assert post({"notices": [*sms[:2], {"type": "nonsense"}]}) == 400
+    assert post({"notices": [*sms[:2], {"type": "sms", "account_id": "", "text": "x"}]}) == 400
+    assert _platform_messages(server, session) == []  # nothing of a refused batch is written
+    assert post({"notices": sms}) == 200
+    texts = _platform_messages(server, session)
+    assert len(texts) == 3 and all(t.endswith(m["text"]) for t, m in zip(texts, sms, strict=True)), texts
+    assert post({"notices": []}) == 400
