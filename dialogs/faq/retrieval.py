@@ -58,6 +58,11 @@ _C = 1.0  # the linear classifier's regularisation
 INDEX_VERSION = 4
 # The NLU's probability of "not a question for the manual" from which nothing is answered.
 OOS_THRESHOLD = 0.3
+# A match this strong (calibrated score) is answered unless the NLU is at least OOS_STRONG sure
+# the message is no question for the manual: short in-scope questions ("网址多少", "深汕的房子")
+# often look like small talk to the intent classifier.
+SCORE_TRUSTED = 0.35
+OOS_STRONG = 0.8
 # Intents that are no question about the system: outside the manual, or small talk.
 NOT_QUESTIONS = frozenset({"out_of_scope", "greet", "thanks", "goodbye", "affirm", "deny"})
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff§ ]+")
@@ -398,7 +403,8 @@ class KnowledgeBase:
                 answers=[], fallback=True, message=_pick(self._not_covered, chosen).replace("{answer}", what)
             )
         out_of_scope = self.out_of_scope(question) if self.out_of_scope is not None else 0.0
-        if not ranked or ranked[0][1] < THRESHOLD or out_of_scope >= OOS_THRESHOLD:
+        oos_limit = OOS_STRONG if ranked and ranked[0][1] >= SCORE_TRUSTED else OOS_THRESHOLD
+        if not ranked or ranked[0][1] < THRESHOLD or out_of_scope >= oos_limit:
             return FaqResponse(answers=[], fallback=True, message=_pick(self._fallback, chosen))
         answers = []
         shown = 1.0
