@@ -57,7 +57,7 @@ _C = 1.0  # the linear classifier's regularisation
 # Bump when the index's construction changes: the cache key includes it.
 INDEX_VERSION = 4
 # The NLU's probability of "not a question for the manual" from which nothing is answered.
-OOS_THRESHOLD = 0.3
+OOS_THRESHOLD = 0.25
 # A match this strong (calibrated score) is answered unless the NLU is at least OOS_STRONG sure
 # the message is no question for the manual: short in-scope questions ("网址多少", "深汕的房子")
 # often look like small talk to the intent classifier.

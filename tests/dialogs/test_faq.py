@@ -28,10 +28,11 @@ MANUAL_SECTIONS = """
 
 # The figures reached (python -m dialogs.faq eval [--set heldout], 2026-11-25; see
 # docs/benchmarks.md). A change that loses more than 2 points fails here. The issue's aims
-# (top-1 0.90, top-3 0.97, out-of-scope recall 0.90) are met on neither set in full yet.
+# (top-1 0.90, top-3 0.97, out-of-scope recall 0.90, refused 5%) are met on the held-out set;
+# the main set misses top-3 (0.963).
 REACHED = {
-    "main": {"top1": 0.9116, "top3": 0.9655, "oos_recall": 0.9552},
-    "heldout": {"top1": 0.9125, "top3": 0.9875, "oos_recall": 0.875},
+    "main": {"top1": 0.9095, "top3": 0.9634, "oos_recall": 0.9552},
+    "heldout": {"top1": 0.9125, "top3": 0.9875, "oos_recall": 0.9},
 }
 MAX_REFUSED = 0.05  # in-scope questions wrongly refused
 
