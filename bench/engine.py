@@ -25,6 +25,7 @@ if sys.path and sys.path[0].rstrip("/").endswith("bench"):
     sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import p50_p99_ms
 from dialogs.autopilot import answer_for, complete_flow
 from dialogs.engine import Assistant
 from storage import Store
@@ -71,12 +72,12 @@ def main() -> None:
                     request = answer_for(assistant, session, rng, visits[turn.state.step])
         wall = time.perf_counter() - wall
         sizes = assistant.store.state_sizes()
-    latencies.sort()
+    p50, p99 = p50_p99_ms(latencies, 3)
     turns = len(latencies)
     result = {
         "turns_per_s": round(turns / wall),
-        "p50_ms": round(statistics.median(latencies) * 1000, 3),
-        "p99_ms": round(latencies[int(turns * 0.99) - 1] * 1000, 3),
+        "p50_ms": p50,
+        "p99_ms": p99,
         "state_bytes": round(statistics.mean(sizes)),
     }
     print(

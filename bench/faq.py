@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ if sys.path and sys.path[0].rstrip("/").endswith("bench"):
     sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import p50_p99_ms
 from dialogs.faq import KnowledgeBase, load_entries
 from dialogs.faq.evaluate import load_eval
 from dialogs.faq.kb import DEFAULT_DIR
@@ -57,11 +57,11 @@ def main() -> None:
             uncached(q, None, 3)
             latencies.append(time.perf_counter() - t)
     wall = time.perf_counter() - wall
-    latencies.sort()
+    p50, p99 = p50_p99_ms(latencies, 3)
     result = {
         "qps": round(len(latencies) / wall),
-        "p50_ms": round(statistics.median(latencies) * 1000, 3),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 3),
+        "p50_ms": p50,
+        "p99_ms": p99,
         "load_s": round(load_s, 3),
         "entries": len(kb.entries),
     }

@@ -39,7 +39,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -51,6 +50,10 @@ from pathlib import Path
 import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, p50_p99_ms, wait_healthy  # noqa: E402
+
 SCRIPT: list[dict[str, str | None]] = [
     {"text": None},
     {"payload": "/flow title_check", "text": "房屋产权校验"},
@@ -81,25 +84,6 @@ BARE = textwrap.dedent(
     web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
     """
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def wait_healthy(url: str) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(300):
-            try:
-                async with http.get(url + "/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{url} did not start")
 
 
 async def paced(url: str, sessions: int, turns: int, rate: float) -> tuple[float, list[float]]:
@@ -133,15 +117,6 @@ async def paced(url: str, sessions: int, turns: int, rate: float) -> tuple[float
         await asyncio.gather(*(one_user(n, session) for n, session in enumerate(ids)))
         wall = loop.time() - start
     return wall, latencies
-
-
-def percentiles(latencies: list[float]) -> tuple[float, float]:
-    """p50 and p99 in ms."""
-    ordered = sorted(latencies)
-    return (
-        round(statistics.median(ordered) * 1000, 2),
-        round(ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000, 2),
-    )
 
 
 async def drive(url: str, sessions: int, turns: int) -> tuple[float, list[float]]:
@@ -184,7 +159,7 @@ class Phase:
         return self.per_round[-1]
 
     def line(self) -> str:
-        p50, p99 = percentiles(self.latencies)
+        p50, p99 = p50_p99_ms(self.latencies)
         rounds = ", ".join(f"{t:.0f}" for t in self.per_round)
         return (
             f"{statistics.median(self.per_round):.0f} turns/s (rounds: {rounds}), p50 {p50} ms, p99 {p99} ms"
@@ -219,8 +194,8 @@ async def main_async(args: argparse.Namespace) -> None:
             for proc in (server, bare_server):
                 proc.terminate()
                 proc.wait(timeout=10)
-    sat_p50, sat_p99 = percentiles(chat.latencies)
-    p50, p99 = percentiles(chat_paced.latencies)
+    sat_p50, sat_p99 = p50_p99_ms(chat.latencies)
+    p50, p99 = p50_p99_ms(chat_paced.latencies)
     result = {
         "turns_per_s": round(statistics.median(chat.per_round)),
         "p50_ms": p50,

@@ -40,6 +40,7 @@ if sys.path and sys.path[0].rstrip("/").endswith("bench"):
     sys.path.pop(0)
 sys.path.insert(0, str(ROOT))
 
+from bench.common import percentile  # noqa: E402
 from dialogs.nlu import NLU  # noqa: E402
 from dialogs.nlu.data import load_entity_cases, load_intents  # noqa: E402
 
@@ -90,11 +91,6 @@ def workload(n: int, seed: int) -> list[str]:
     short = [m for m in messages if len(m) < 100]
     long_ones = [m for m in messages if len(m) >= 100]
     return [rnd.choice(long_ones) if rnd.random() < 0.02 else rnd.choice(short) for _ in range(n)]
-
-
-def percentile(sorted_values: list[float], q: float) -> float:
-    index = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
-    return sorted_values[index]
 
 
 def measure_load() -> tuple[float, float]:

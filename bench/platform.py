@@ -32,7 +32,6 @@ import asyncio
 import datetime
 import json
 import os
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -48,6 +47,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import free_port, percentile, wait_healthy  # noqa: E402
 from rules.ids import gb11643_check_digit  # noqa: E402
 
 ADMIN = "bench-admin-token-0123"
@@ -66,12 +66,6 @@ def resident_id(n: int) -> str:
 
 def mobile(n: int) -> str:
     return f"139{n % 10**8:08d}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class CallFailed(Exception):
@@ -282,21 +276,6 @@ async def received_notices(http: aiohttp.ClientSession, sink: str, settle_s: flo
         await asyncio.sleep(0.5)
 
 
-async def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path | None) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            if proc.poll() is not None:
-                raise RuntimeError(log.read_text(errors="replace")[-2000:] if log else f"{url} exited")
-            try:
-                async with http.get(url + "/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{url} did not become healthy")
-
-
 def cpu_seconds(pid: int) -> float | None:
     """utime + stime of a process (Linux /proc), or None."""
     try:
@@ -304,10 +283,6 @@ def cpu_seconds(pid: int) -> float | None:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return None
-
-
-def pct(sorted_values: list[float], q: float) -> float:
-    return sorted_values[max(0, int(len(sorted_values) * q) - 1)]
 
 
 async def main_async(args: argparse.Namespace) -> int:
@@ -360,7 +335,7 @@ async def main_async(args: argparse.Namespace) -> int:
     failures = warm_failures + stats.failures
     result = {
         "tx_per_s": round(stats.filed / wall, 1),
-        "p99_ms": round(pct(every, 0.99) * 1000, 2),
+        "p99_ms": round(percentile(every, 0.99) * 1000, 2),
         "p50_ms": round(statistics.median(every) * 1000, 2),
         "calls": calls,
     }
@@ -384,7 +359,7 @@ async def main_async(args: argparse.Namespace) -> int:
     rows = []
     for kind, values in stats.latencies.items():
         values.sort()
-        rows.append((pct(values, 0.99), statistics.median(values), len(values), kind))
+        rows.append((percentile(values, 0.99), statistics.median(values), len(values), kind))
     for p99, p50, n, kind in sorted(rows, reverse=True)[: args.top]:
         print(f"{kind:<58} {n:>6} {p50 * 1000:>8.2f} {p99 * 1000:>8.2f}")
     print()

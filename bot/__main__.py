@@ -13,7 +13,7 @@ import argparse
 import logging
 import sys
 
-from esf_settings import ConfigError, load_settings
+from esf_settings import ConfigError, start_up
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,16 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=["zh", "zh-Hant", "en"], default=None)
     parser.add_argument("--session", help="chat: continue this session id")
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings(args.config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
+    settings = start_up(args.config)
+    if settings is None:
         return 2
-    logging.basicConfig(
-        level=settings.logging.level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     from dialogs.flows import FlowError
 
     try:

@@ -246,3 +246,22 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
 
 
 __all__ = ["SHORT_ENV", "ConfigError", "Settings", "config_path", "load_settings"]
+
+
+def start_up(path: str | os.PathLike[str] | None = None) -> Settings | None:
+    """The settings for a program's ``main``, with logging configured from them; None (after
+    printing each bad key on stderr) when they are invalid: the caller exits with 2."""
+    import logging
+    import sys
+
+    try:
+        settings = load_settings(path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return None
+    logging.basicConfig(
+        level=settings.logging.level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    return settings

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from esf_settings import ConfigError, load_settings
+from esf_settings import start_up
 
 if TYPE_CHECKING:
     from esf_settings import Settings
@@ -24,16 +23,9 @@ def main(argv: list[str] | None = None) -> int:
         "command", nargs="?", choices=("serve", "demo"), default="serve", help="serve (default) or demo"
     )
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings(args.config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
+    settings = start_up(args.config)
+    if settings is None:
         return 2
-    logging.basicConfig(
-        level=settings.logging.level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     from storage import Store
 
     from .app import make_root_app, platform_from_settings

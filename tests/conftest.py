@@ -31,12 +31,15 @@ def free_port() -> int:
 
 @dataclass
 class ServerProcess:
-    """``python -m bot serve`` as a child process; ``kill()`` is SIGKILL, ``start()`` starts it again."""
+    """``python -m bot serve`` (or ``command``, e.g. ``-m signing``) as a child process;
+    ``kill()`` is SIGKILL, ``start()`` starts it again."""
 
     db: Path
     port: int
     env: dict[str, str] | None = None
     proc: subprocess.Popen[bytes] | None = None
+    command: tuple[str, ...] = ("-m", "bot", "serve")
+    port_variable: str = "ESF_PORT"  # the setting that tells the program its port
 
     @property
     def log_path(self) -> Path:
@@ -52,10 +55,11 @@ class ServerProcess:
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ESF_")}
-        env.update(ESF_DB=str(self.db), ESF_PORT=str(self.port), ESF_HOST="127.0.0.1", ESF_LOG_LEVEL="INFO")
+        env.update(ESF_DB=str(self.db), ESF_HOST="127.0.0.1", ESF_LOG_LEVEL="INFO")
+        env[self.port_variable] = str(self.port)
         env.update(self.env or {})
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
+            [sys.executable, *self.command], cwd=ROOT, env=env,
             stdout=subprocess.DEVNULL, stderr=self.log_path.open("ab"),
         )  # fmt: skip
         deadline = time.monotonic() + 60

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -28,7 +24,7 @@ from rules.ids import gb11643_check_digit
 from signing import Platform, make_root_app
 from storage import Store
 from storage.platform import PlatformStore
-from tests.conftest import ROOT
+from tests.conftest import ServerProcess
 
 ADMIN = "test-admin-token-0123"
 PDF = b"%PDF-1.4\n% a tiny test document\n%%EOF\n"
@@ -228,45 +224,26 @@ class ThreadServer(Client):
 
 @dataclass
 class MockProcess(Client):
-    """``python -m signing`` as a child process; ``kill()`` is SIGKILL."""
+    """``python -m signing`` as a child process (tests/conftest.py's ServerProcess running
+    another command); ``kill()`` is SIGKILL, ``start()`` starts it again."""
 
     db: Path = Path()
     port: int = 0
-    proc: subprocess.Popen[bytes] | None = None
+    process: ServerProcess | None = None
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ESF_")}
-        env.update(
-            ESF_DB=str(self.db),
-            ESF_MOCK_PORT=str(self.port),
-            ESF_MOCK_ADMIN_TOKEN=ADMIN,
-            ESF_LOG_LEVEL="INFO",
-        )
-        log = self.db.with_suffix(".log").open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "signing"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
-        )
-        self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.db.with_suffix(".log").read_text(errors="replace")[-2000:])
-            try:
-                if self.call("GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("python -m signing did not become healthy")
+        if self.process is None:
+            self.process = ServerProcess(
+                db=self.db, port=self.port, env={"ESF_MOCK_ADMIN_TOKEN": ADMIN},
+                command=("-m", "signing"), port_variable="ESF_MOCK_PORT",
+            )  # fmt: skip
+        self.process.start()
+        self.base = self.process.url
 
     def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
+        assert self.process is not None
+        self.process.kill()
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        if self.process is not None:
+            self.process.stop()
