@@ -14,6 +14,7 @@ Every text comes from ``messages.yaml`` or the flows; none is written here.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import logging
 import re
@@ -29,6 +30,7 @@ from pydantic import BaseModel
 
 import rules
 from storage import NewMessage, Store, UnknownSession, VersionConflict
+from storage.links import SessionLinks
 
 from . import yamlio
 from .faq import FaqResponse, KnowledgeBase
@@ -36,6 +38,7 @@ from .flows import load_flows
 from .i18n import Lang, normalize_lang, pick
 from .nlu import NLU, Parse, detect_language, normalize_text
 from .nlu.numerals import any_to_decimal
+from .platform_client import PlatformClient, PlatformDown, PlatformRefused
 from .privacy import mask_text
 from .render import evaluate, evaluate_all, render
 from .schema import Ask, Flow, Step
@@ -43,6 +46,8 @@ from .schema import Ask, Flow, Step
 log = logging.getLogger("esf.engine")
 
 MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
+DEMO_ACCOUNTS_FILE = Path(__file__).with_name("demo_accounts.yaml")
+_RETRY_WORDS = {"重试", "再试", "再试一次", "重新试", "retry", "try again"}
 STATE_VERSION = 1
 FLOW_CONFIDENCE = 0.5  # below this a flow intent does not start a flow (no flow active)
 SWITCH_CONFIDENCE = 0.7  # mid-flow, a wish for another flow must be this clear …
@@ -92,10 +97,17 @@ class FaqLike(Protocol):
 
 
 # ---------------------------------------------------------------------------- per-turn work area
+class _NeedsThread(Exception):
+    """The turn must call the platform (blocking HTTP): :meth:`Assistant.handle_async` reruns it in a
+    worker thread, so the event loop (which may serve the mock itself) never waits."""
+
+
 @dataclass
 class _Ctx:
     state: dict[str, Any]
     lang: Lang
+    session_id: str = ""
+    may_block: bool = True
     replies: list[ReplyOut] = field(default_factory=list)
     parse: Parse | None = None
     progress_memo: dict[tuple[Any, ...], Progress | None] = field(default_factory=dict)
@@ -125,6 +137,8 @@ def new_state(lang: Lang) -> dict[str, Any]:
         "suspended": [],
         "pending": None,
         "handoff": False,
+        "platform": None,  # a linked demo account: {"token", "account_id", "acting_for", "name"}
+        "return_to": None,  # an ``act`` step refused: the step to go back to once the answer is fixed
     }
 
 
@@ -143,6 +157,7 @@ class Assistant:
         max_text_chars: int = 2000,
         today: Callable[[], datetime.date] = datetime.date.today,
         messages: dict[str, Any] | None = None,
+        platform: PlatformClient | None = None,
     ) -> None:
         self.store = store
         self.flows = flows if flows is not None else load_flows()
@@ -154,6 +169,8 @@ class Assistant:
         self.today = today
         self.m: dict[str, Any] = messages or yamlio.load(MESSAGES_FILE.read_text(encoding="utf-8"))
         self.queue_place: Callable[[], int] | None = None  # the staff desk's: a new handoff's place
+        self.platform = platform  # None: guidance only, the flows' ``act`` steps are skipped
+        self.demo_accounts: list[dict[str, str]] = yamlio.load(DEMO_ACCOUNTS_FILE.read_text(encoding="utf-8"))
 
     @classmethod
     def from_settings(
@@ -161,6 +178,11 @@ class Assistant:
     ) -> Assistant:
         store = store or Store(settings.database.path, ttl_seconds=settings.limits.session_ttl_minutes * 60)
         nlu = NLU.load()
+        host = settings.server.host if settings.server.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+        base_url = settings.mock.base_url or f"http://{host}:{settings.server.port}/mock"
+        client = PlatformClient(
+            base_url, timeout=settings.mock.client_timeout_seconds, retries=settings.mock.client_retries
+        )
         return cls(
             store,
             load_flows(settings.paths.flows),
@@ -171,6 +193,7 @@ class Assistant:
             default_lang=settings.languages.default,
             max_failures=settings.limits.max_failures_per_step,
             max_text_chars=settings.limits.max_text_chars,
+            platform=client,
         )
 
     # ------------------------------------------------------------------ sessions
@@ -212,7 +235,19 @@ class Assistant:
         started = time.perf_counter()
         for attempt in range(3):
             record = self.store.load_session(session_id)
-            ctx, messages = self._work(session_id, record.state, text, payload, lang)
+            if self.platform is not None and record.state.get("platform"):
+                # a linked session may call the platform: blocking HTTP, off the event loop
+                ctx, messages = await asyncio.to_thread(
+                    self._work, session_id, record.state, text, payload, lang
+                )
+            else:
+                try:
+                    ctx, messages = self._work(session_id, record.state, text, payload, lang, may_block=False)
+                except _NeedsThread:  # e.g. logging in with a demo account: again, in a thread
+                    record = self.store.load_session(session_id)
+                    ctx, messages = await asyncio.to_thread(
+                        self._work, session_id, record.state, text, payload, lang
+                    )
             try:
                 await self.store.save_turn_async(session_id, ctx.state, record.version, messages, ctx.events)
             except VersionConflict:
@@ -229,13 +264,17 @@ class Assistant:
         text: str | None,
         payload: str | None,
         lang: str | None,
+        may_block: bool = True,
     ) -> tuple[_Ctx, list[NewMessage]]:
         """The turn itself, on the stored state: its context (new state, replies, events) and the
-        transcript messages to save with it."""
+        transcript messages to save with it.  With ``may_block`` false, a turn that would call the
+        platform raises :class:`_NeedsThread` instead."""
         state = _upgrade(stored)
-        ctx = _Ctx(state=state, lang=state["lang"])
+        ctx = _Ctx(state=state, lang=state["lang"], session_id=session_id, may_block=may_block)
         try:
             self._turn(ctx, text, payload, lang)
+        except _NeedsThread:
+            raise
         except Exception:  # a bug, never the person's fault: apologise, keep the old state
             # the traceback's last line may quote what the person typed: mask it like the transcript
             log.error(
@@ -329,6 +368,14 @@ class Assistant:
             ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
         elif verb == "next":
             self._ask_again_or_greet(ctx)
+        elif verb == "retry":
+            step = self._current_step(ctx.state)
+            if step is not None and step.act is not None:
+                self._run(ctx, self.flows[ctx.state["flow"]].index(step.id))
+            else:
+                self._ask_again_or_greet(ctx)
+        elif verb == "demo":
+            self._demo(ctx, arg)
         elif verb in ("help", "back", "restart", "cancel", "progress", "human", "language"):
             self._command(ctx, verb, "")
         else:
@@ -427,6 +474,12 @@ class Assistant:
                 return
             state["pending"] = None  # anything else: drop the question, treat the text normally
         step = self._current_step(state)
+        if step is not None and step.act is not None and not state["handoff"]:
+            if button is None and normalize_text(text) in _RETRY_WORDS:
+                self._run(ctx, self.flows[state["flow"]].index(step.id))
+            elif button is not None or not self._digress(ctx, text):
+                self._ask_again_or_greet(ctx)
+            return
         if step is not None and step.ask is not None:
             # Free-text questions accept almost anything: look for a question or a wish first.
             if button is None and self._looks_like_digression(ctx, step.ask.type):
@@ -678,7 +731,7 @@ class Assistant:
     def _enter(self, ctx: _Ctx, flow_id: str, index: int) -> None:
         state = ctx.state
         state["flow"], state["step"], state["history"], state["failures"] = flow_id, None, [], 0
-        state["results"] = {}
+        state["results"], state["return_to"] = {}, None
         self._run(ctx, index)
 
     def _continue(self, ctx: _Ctx) -> None:
@@ -686,6 +739,10 @@ class Assistant:
         state = ctx.state
         flow = self.flows[state["flow"]]
         step = flow.step(state["step"])
+        back_to, state["return_to"] = state["return_to"], None
+        if back_to in flow.positions:  # the answer the platform refused is fixed: try that step again
+            self._run(ctx, flow.index(back_to))
+            return
         self._run(ctx, flow.index(step.goto) if step.goto else flow.index(step.id) + 1)
 
     def _run(self, ctx: _Ctx, index: int) -> None:
@@ -703,10 +760,20 @@ class Assistant:
                     state["slots"].pop(step.ask.slot, None)
                 index += 1
                 continue
+            if step.act is not None and not self._linked(state):
+                index += 1  # guidance only: no account linked
+                continue
             state["step"] = step.id
             if step.ask is not None:
                 self._ask(ctx, step)
                 return
+            if step.act is not None:
+                goto = self._act(ctx, step)
+                if goto is None:
+                    return  # the step waits (platform down or refused): offered again
+                if goto:  # refused: the platform's message was said, go back to the step named
+                    index = flow.index(goto)
+                    continue
             if step.say is not None:
                 ctx.say(self._render_text(step.say.zh, step.say.en, ctx), self._step_buttons(ctx, step))
             elif step.decide is not None:
@@ -727,6 +794,117 @@ class Assistant:
             index = flow.index(step.goto) if step.goto else index + 1
         raise RuntimeError(f"flow {flow.id}: more than {_MAX_STEPS_PER_TURN} steps without a question")
 
+    # ------------------------------------------------------------------ the platform
+    def _linked(self, state: dict[str, Any]) -> bool:
+        return self.platform is not None and bool(state.get("platform"))
+
+    def _call_platform(self, ctx: _Ctx, name: str, body: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if not ctx.may_block:
+            raise _NeedsThread
+        assert self.platform is not None
+        return self.platform.call(name, token, body)
+
+    def _act(self, ctx: _Ctx, step: Step) -> str | None:
+        """Run an ``act`` step: "" when done (its answer kept), a step id to go to after a refusal
+        with ``on_refused``, or None when the step waits to be offered again (slots kept)."""
+        act = step.act
+        assert act is not None
+        state = ctx.state
+        context = self._context(ctx)
+        body = {k: evaluate(expr, context) for k, expr in act.input.items()}
+        try:
+            out = self._call_platform(ctx, act.call, body, state["platform"]["token"])
+        except PlatformDown:
+            ctx.events.append(("platform_down", {"flow": state["flow"], "step": step.id}))
+            ctx.say(self._t("platform_down", ctx.lang), self._buttons("platform_buttons", ctx.lang))
+            return None
+        except PlatformRefused as exc:
+            ctx.events.append(("platform_refused", {"step": step.id, "status": exc.status, "code": exc.code}))
+            if exc.status == 401:  # the demo login expired (or was revoked): log in again
+                self._unlink(ctx)
+                ctx.say(self._t("platform_expired", ctx.lang), self._demo_buttons(ctx.lang))
+                return None
+            ctx.say(self._t("platform_refused", ctx.lang, message=_platform_message(exc.message, ctx.lang)))
+            if act.on_refused is not None:
+                state["return_to"] = step.id
+                return act.on_refused
+            ctx.add_buttons(self._buttons("platform_buttons", ctx.lang))
+            return None
+        state["results"][act.save_as] = out
+        if act.keep:
+            context = self._context(ctx)
+            for slot, expr in act.keep.items():
+                state["slots"][slot] = evaluate(expr, context)
+        ctx.events.append(("platform_done", {"call": act.call}))
+        return ""
+
+    def _demo_buttons(self, lang: str) -> list[ButtonOut]:
+        return [
+            ButtonOut(title=pick(a["zh"], a["en"], lang), payload=f"/demo {a['key']}")
+            for a in self.demo_accounts
+        ]
+
+    def _demo(self, ctx: _Ctx, key: str) -> None:
+        """``/demo``: the demo accounts as buttons; ``/demo KEY``: log in with one and link the
+        conversation to it (notices and SMS reach it); ``/demo off``: log out."""
+        if self.platform is None:
+            ctx.say(self._t("demo_unavailable", ctx.lang))
+            self._ask_again_or_greet(ctx, quiet=True)
+            return
+        if key == "off":
+            self._unlink(ctx)
+            ctx.say(self._t("demo_unlinked", ctx.lang))
+            self._ask_again_or_greet(ctx, quiet=True)
+            return
+        account = next((a for a in self.demo_accounts if a["key"] == key), None)
+        if account is None:
+            ctx.say(self._t("demo_choose", ctx.lang), self._demo_buttons(ctx.lang))
+            return
+        body = {
+            "account_id": account["account_id"],
+            "method": "yss_scan",
+            "secret": account["secret"],
+            "sms_code": None,
+            "institution_id": account.get("institution_id"),
+        }
+        try:
+            out = self._call_platform(ctx, "login", body, None)
+        except PlatformDown:
+            ctx.say(self._t("platform_down", ctx.lang), self._demo_buttons(ctx.lang))
+            return
+        except PlatformRefused as exc:
+            ctx.say(self._t("platform_refused", ctx.lang, message=_platform_message(exc.message, ctx.lang)))
+            return
+        self._unlink(ctx)
+        name = pick(account["zh"], account["en"], ctx.lang)
+        ctx.state["platform"] = {
+            "token": str(out["token"]),
+            "account_id": str(out["account_id"]),
+            "acting_for": out.get("acting_for"),
+            "name": name,
+        }
+        links = SessionLinks(self.store)
+        for account_id in {
+            str(out["account_id"]),
+            *([str(out["acting_for"])] if out.get("acting_for") else []),
+        }:
+            links.link(ctx.session_id, account_id)
+        ctx.events.append(("demo_linked", {"key": key}))
+        if ctx.state["flow"] is not None:
+            ctx.say(self._t("demo_linked", ctx.lang, name=name))
+            self._ask_again_or_greet(ctx, quiet=True)
+        else:
+            ctx.say(self._t("demo_linked", ctx.lang, name=name), self._buttons("demo_next_buttons", ctx.lang))
+
+    def _unlink(self, ctx: _Ctx) -> None:
+        linked = ctx.state.get("platform")
+        ctx.state["platform"] = None
+        if linked and ctx.session_id:
+            links = SessionLinks(self.store)
+            for account_id in (linked.get("account_id"), linked.get("acting_for")):
+                if account_id:
+                    links.unlink(ctx.session_id, str(account_id))
+
     def _end_flow(self, ctx: _Ctx, flow: Flow, summary: Step | None) -> None:
         ctx.events.append(("flow_finished", {"flow": flow.id}))
         buttons = [b for b in flow.next if b.when is None or evaluate(b.when, self._context(ctx))]
@@ -743,6 +921,7 @@ class Assistant:
 
     def _finish_flow(self, state: dict[str, Any]) -> None:
         state["flow"], state["step"], state["history"], state["failures"] = None, None, [], 0
+        state["return_to"] = None
 
     def _ask(self, ctx: _Ctx, step: Step) -> None:
         ask = step.ask
@@ -769,6 +948,8 @@ class Assistant:
         step = self._current_step(ctx.state)
         if step is not None and step.ask is not None:
             self._ask(ctx, step)
+        elif step is not None and step.act is not None:
+            ctx.say(self._t("platform_pending", ctx.lang), self._buttons("platform_buttons", ctx.lang))
         elif ctx.state["flow"] is None and (not quiet or not ctx.replies):
             # no question open: greet, unless something was said already this turn (quiet)
             ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
@@ -779,6 +960,7 @@ class Assistant:
             ctx.say(self._t("no_flow", ctx.lang), self._menu(ctx.lang))
             return
         history = state["history"]
+        state["return_to"] = None
         while history:
             entry = history.pop()
             if entry["kind"] == "collect":
@@ -870,7 +1052,13 @@ class Assistant:
         if step is None or step.ask is None:
             return None
         flow = self.flows[state["flow"]]
-        context = {**state["results"], **state["slots"], "slots": state["slots"], "lang": state["lang"]}
+        context = {
+            **state["results"],
+            **state["slots"],
+            "slots": state["slots"],
+            "lang": state["lang"],
+            "linked": self._linked(state),
+        }
         holds = iter(evaluate_all(flow.ask_conditions, context))  # one Jinja call for all the ``when``s
         asks = [i for i, s in enumerate(flow.steps) if s.ask is not None and (s.when is None or next(holds))]
         current = flow.index(step.id)
@@ -888,6 +1076,7 @@ class Assistant:
             "results": state["results"],
             "lang": ctx.lang,
             "today": self.today().isoformat(),
+            "linked": self._linked(state),
             **extra,
         }
 
@@ -945,6 +1134,15 @@ def _upgrade(state: dict[str, Any]) -> dict[str, Any]:
     base.update(state)
     base["v"] = STATE_VERSION
     return base
+
+
+def _platform_message(message: str, lang: str) -> str:
+    """The platform's message in the person's language: its messages are Chinese, some with
+    `` / English`` after them (``没有这个合同 / no such contract``)."""
+    zh, sep, en = message.partition(" / ")
+    if not sep:
+        return message
+    return en.strip() if lang == "en" else zh.strip()
 
 
 def _payload_flow_ok(payload: str, flows: dict[str, Flow]) -> bool:

@@ -19,6 +19,7 @@ import rules
 
 from . import yamlio
 from .i18n import to_traditional
+from .platform_client import OPERATIONS
 from .render import expression, template
 from .schema import Flow, texts_of
 
@@ -88,6 +89,8 @@ def _check_compiles(path: Path, node: yaml.Node | None, flow: Flow) -> None:
                     exprs += list(step.ask.validate_.input.values())
             if step.decide:
                 exprs += list(step.decide.input.values())
+            if step.act:
+                exprs += [*step.act.input.values(), *step.act.keep.values()]
             for source in exprs:
                 if source is not None:
                     expression(source)
@@ -101,6 +104,10 @@ def _check_compiles(path: Path, node: yaml.Node | None, flow: Flow) -> None:
         ]:
             if name is not None and name not in rules.REGISTRY:
                 raise FlowError(f"{path}:{_line_of(node, loc)}: step {step.id!r}: no rule named {name!r}")
+        if step.act is not None and step.act.call not in OPERATIONS:
+            raise FlowError(
+                f"{path}:{_line_of(node, loc)}: step {step.id!r}: no platform operation named {step.act.call!r}"
+            )
 
 
 def load_flows(directory: Path = DEFAULT_DIR) -> dict[str, Flow]:

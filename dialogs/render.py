@@ -24,6 +24,7 @@ from rules.codes import (
     SIGNING_NAMES,
     USAGE_NAMES,
 )
+from rules.lifecycle import STATUS_NAMES
 from rules.steps import filing_required
 
 from .i18n import to_traditional
@@ -40,6 +41,7 @@ _CODE_NAMES: dict[str, tuple[str, str]] = {
     **SIGNING_NAMES,
     **ROLE_NAMES,
 }
+_CODE_NAMES.update({str(k): v for k, v in STATUS_NAMES.items()})  # the contract's states (draft, filed …)
 
 
 def _yuan(value: Any, lang: str = "zh") -> str:

@@ -9,7 +9,10 @@ A flow is a list of steps run in order.  Each step is exactly one of:
              under ``save_as`` for later conditions and templates;
 ``collect``  appends some slots, as one record, to a list slot and clears them
              (for several buyers or sellers);
-``summary``  the closing summary; the flow ends after it.
+``summary``  the closing summary; the flow ends after it;
+``act``      calls the platform (``dialogs/platform_client.py``) with the person's linked
+             account and keeps its answer under ``save_as`` (``keep`` copies parts of it
+             into slots); skipped when the conversation has no linked account.
 
 Every step may have ``when`` (a condition over the slots: the step is skipped
 when false), ``goto`` (the next step's id instead of the following one),
@@ -31,7 +34,7 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 SlotType = Literal[
     "choice", "yes_no", "text", "name", "id_number", "cert_number", "mobile", "amount", "date", "share", "int"
 ]
-_RESERVED = {"value", "slots", "results", "lang", "loop", "true", "false", "none"}
+_RESERVED = {"value", "slots", "results", "lang", "loop", "true", "false", "none", "linked", "platform"}
 
 
 class Model(BaseModel):
@@ -97,9 +100,29 @@ class Decide(Model):
     save_as: Identifier
 
 
+class Act(Model):
+    """Call a platform operation (``dialogs.platform_client.OPERATIONS``) for a linked person."""
+
+    call: str
+    input: dict[str, str] = Field(default_factory=dict)  # field -> expression over the slots
+    save_as: Identifier
+    keep: dict[Identifier, str] = Field(default_factory=dict)  # slot -> expression over the answer
+    on_refused: Identifier | None = None  # a refusal says the platform's message, then goes here
+
+    @model_validator(mode="after")
+    def _names(self) -> Act:
+        for name in self.keep:
+            if name in _RESERVED:
+                raise ValueError(f"slot name {name!r} is reserved")
+        return self
+
+
 class Collect(Model):
     into: Identifier
     slots: list[Identifier] = Field(min_length=1)
+
+
+_KINDS = ("ask", "say", "decide", "collect", "summary", "act")
 
 
 class Step(Model):
@@ -115,19 +138,20 @@ class Step(Model):
     decide: Decide | None = None
     collect: Collect | None = None
     summary: Text | None = None
+    act: Act | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Step:
-        kinds = [k for k in ("ask", "say", "decide", "collect", "summary") if getattr(self, k) is not None]
+        kinds = [k for k in _KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError(
-                f"a step has exactly one of ask, say, decide, collect, summary; got {kinds or 'none'}"
+                f"a step has exactly one of ask, say, decide, collect, summary, act; got {kinds or 'none'}"
             )
         return self
 
     @property
     def kind(self) -> str:
-        for name in ("ask", "say", "decide", "collect", "summary"):
+        for name in _KINDS:
             if getattr(self, name) is not None:
                 return name
         raise AssertionError("unreachable")
@@ -150,6 +174,10 @@ class Flow(Model):
         for step in self.steps:
             if step.goto is not None and step.goto not in ids:
                 raise ValueError(f"step {step.id!r}: goto {step.goto!r} is not a step of this flow")
+            if step.act is not None and step.act.on_refused is not None and step.act.on_refused not in ids:
+                raise ValueError(
+                    f"step {step.id!r}: on_refused {step.act.on_refused!r} is not a step of this flow"
+                )
         if not any(s.kind == "summary" for s in self.steps) and not self.steps[-1].end:
             raise ValueError("a flow ends with a 'summary' step (or a step with end: true)")
         return self
@@ -180,6 +208,9 @@ class Flow(Model):
                 names.add(s.decide.save_as)
             if s.collect:
                 names.add(s.collect.into)
+            if s.act:
+                names.add(s.act.save_as)
+                names.update(s.act.keep)
         return names
 
 

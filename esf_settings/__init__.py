@@ -97,6 +97,10 @@ class MockSettings(Section):
     webhook_url: str = Field("", pattern=r"^(https?://\S+)?$", max_length=500)
     webhook_secret: str = Field("change-me-webhook-secret", min_length=8, max_length=200)
     webhook_timeout_seconds: float = Field(5.0, gt=0, le=60)
+    # The assistant reaches the platform here (HTTP only); empty: this server's /mock.
+    base_url: str = Field("", pattern=r"^(https?://\S+)?$", max_length=500)
+    client_timeout_seconds: float = Field(10.0, gt=0, le=120, description="per platform request")
+    client_retries: int = Field(1, ge=0, le=3, description="extra tries of an idempotent platform call")
 
 
 class StaffSettings(Section):

@@ -1,0 +1,120 @@
+"""The assistant's HTTP client of the platform (``platform-api.md``): the mock, or a real adapter.
+
+The flows' ``act`` steps name an operation of :data:`OPERATIONS`; :meth:`PlatformClient.call`
+sends it with the person's token and answers the platform's JSON.  Every request has a
+timeout; an idempotent one (a read, a title check) is tried once more when the platform
+cannot be reached.  Failures are typed: :class:`PlatformDown` (no answer, a 5xx, not JSON)
+and :class:`PlatformRefused` (a 4xx with the platform's ``{"error": {"code", "message"}}``).
+Nothing is logged here: bodies, tokens and secrets carry personal data.
+
+>>> OPERATIONS["title_check"].path, OPERATIONS["title_check"].idempotent
+('/api/title-checks', True)
+>>> PlatformRefused(409, "wrong_status", "先生成合同文本").code
+'wrong_status'
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["OPERATIONS", "Operation", "PlatformClient", "PlatformDown", "PlatformError", "PlatformRefused"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # may hold ``{contract_id}``, filled from the input of the same name
+    idempotent: bool = False
+    auth: bool = True  # sends the person's token
+
+
+#: What a flow's ``act: {call: …}`` may name.
+OPERATIONS: dict[str, Operation] = {
+    "login": Operation("POST", "/api/login", auth=False),
+    "title_check": Operation("POST", "/api/title-checks", idempotent=True),
+    "contracts": Operation("GET", "/api/contracts", idempotent=True),
+    "contract": Operation("GET", "/api/contracts/{contract_id}", idempotent=True),
+    "create_contract": Operation("POST", "/api/contracts"),
+    "generate": Operation("POST", "/api/contracts/{contract_id}/generate"),
+}
+
+
+class PlatformError(Exception):
+    """The platform did not do what was asked."""
+
+
+class PlatformDown(PlatformError):
+    """No usable answer: unreachable, timed out, a 5xx, or not JSON."""
+
+
+class PlatformRefused(PlatformError):
+    """The platform answered with a 4xx: its status, error code and message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}")
+        self.status, self.code, self.message = status, code, message
+
+
+class PlatformClient:
+    """Sync JSON over HTTP (stdlib): the engine calls it from a worker thread on the web door."""
+
+    def __init__(self, base_url: str, *, timeout: float = 10.0, retries: int = 1) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retries = retries
+
+    def call(self, name: str, token: str | None, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run operation ``name``; path parameters come out of ``body`` (the rest is sent as JSON)."""
+        op = OPERATIONS[name]
+        data = dict(body or {})
+        path = op.path
+        for key in ("contract_id",):
+            if "{" + key + "}" in path:
+                path = path.replace("{" + key + "}", urllib.parse.quote(str(data.pop(key, "")), safe=""))
+        payload = None if op.method == "GET" else json.dumps(data, ensure_ascii=False).encode()
+        headers = {"Accept": "application/json"}
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
+        if op.auth and token:
+            headers["Authorization"] = f"Bearer {token}"
+        attempts = 1 + (self.retries if op.idempotent else 0)
+        for attempt in range(attempts):
+            try:
+                return self._once(op.method, path, payload, headers)
+            except PlatformDown:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _once(self, method: str, path: str, payload: bytes | None, headers: dict[str, str]) -> dict[str, Any]:
+        request = urllib.request.Request(self.base_url + path, data=payload, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                raw = response.read()
+        except urllib.error.HTTPError as exc:
+            status, raw = exc.code, exc.read()
+            if status >= 500:
+                raise PlatformDown(f"platform error {status}") from None
+            error = _json(raw).get("error") if raw else None
+            if not isinstance(error, dict):
+                raise PlatformRefused(status, "refused", "") from None
+            raise PlatformRefused(status, str(error.get("code", "")), str(error.get("message", ""))) from None
+        except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, resets are OSErrors
+            raise PlatformDown(type(exc).__name__) from None
+        out = _json(raw)
+        if not isinstance(out, dict):
+            raise PlatformDown("not a JSON object")
+        return out
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise PlatformDown("not JSON") from None
