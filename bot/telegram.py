@@ -253,7 +253,9 @@ class TelegramDoor:
             self.store.set_telegram_session(chat_id, session)
         return session
 
-    def _turn(self, update: Update, *, text: str | None = None, payload: str | None = None) -> Turn:
+    async def _turn(self, update: Update, *, text: str | None = None, payload: str | None = None) -> Turn:
+        """The engine's turn through its event-loop entry (group-committed; a turn that calls the
+        platform runs in a worker thread), so a chat never holds up the others."""
         chat = update.effective_chat
         assert chat is not None
         user = update.effective_user
@@ -262,9 +264,10 @@ class TelegramDoor:
         if payload is not None:
             payload = self._resolve(session, payload)
         try:
-            return self.assistant.handle(session, text=text, payload=payload)
+            return await self.assistant.handle_async(session, text=text, payload=payload)
         except UnknownSession:  # expired between the look-up and the turn
-            return self.assistant.handle(self._session(chat.id, code, new=True), text=text, payload=payload)
+            fresh = self._session(chat.id, code, new=True)
+            return await self.assistant.handle_async(fresh, text=text, payload=payload)
 
     def _resolve(self, session: str, data: str) -> str:
         """The payload behind a callback_data: a short id is looked up in the latest buttons."""
@@ -282,20 +285,20 @@ class TelegramDoor:
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None
         session = self._session(chat.id, user.language_code if user else None, new=True)
-        await self.send_turn(chat.id, self.assistant.handle(session))
+        await self.send_turn(chat.id, await self.assistant.handle_async(session))
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, chat = update.effective_message, update.effective_chat
         assert message is not None and chat is not None
         word = (message.text or "").split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
-        await self.send_turn(chat.id, self._turn(update, payload=COMMAND_PAYLOADS[word]))
+        await self.send_turn(chat.id, await self._turn(update, payload=COMMAND_PAYLOADS[word]))
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Any other message: its text (or caption); without either the engine asks again."""
         message, chat = update.effective_message, update.effective_chat
         assert message is not None and chat is not None
         text = message.text or message.caption or ""
-        await self.send_turn(chat.id, self._turn(update, text=text))
+        await self.send_turn(chat.id, await self._turn(update, text=text))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query, chat = update.callback_query, update.effective_chat
@@ -305,7 +308,7 @@ class TelegramDoor:
             return
         with contextlib.suppress(TelegramError):  # the pressed keyboard goes; too old a message keeps it
             await query.edit_message_reply_markup(reply_markup=None)
-        await self.send_turn(chat.id, self._turn(update, payload=query.data))
+        await self.send_turn(chat.id, await self._turn(update, payload=query.data))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
