@@ -26,6 +26,10 @@ server sends as text.
   buyer, property, where the contract stands) answered at once by the rules
   (``signing_options``, ``contract_steps``, ``allowed_doc_types``, and
   ``cancel_unfiled`` or ``cancel_filed``), each reason with its manual sections.
+- ``GET /api/staff/manual/{section}``: the manual's own words for a section the FAQ
+  cites (``{"section", "title", "text"}``, from :mod:`dialogs.manual`'s index built at
+  start-up); 404 ``unknown_section``, or 404 ``no_manual`` when the server has no manual
+  (``paths.manual`` absent): the page then simply shows no excerpt.
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from pydantic import BaseModel
 
 import rules
+from dialogs.manual import SECTION_ID, ManualIndex
 from rules.steps import filing_required
 from storage.staff import digest as _digest
 
@@ -89,7 +95,17 @@ class SituationBody(_Body):
     change: Literal["none", "buyer_identity", "buyers_added_or_removed", "other_terms"] = "none"
 
 
+class ManualSection(BaseModel):
+    section: str
+    title: str
+    text: str
+
+
+MANUAL: web.AppKey[ManualIndex] = web.AppKey("manual", ManualIndex)
+
+
 def setup(app: web.Application) -> None:
+    app.router.add_get("/api/staff/manual/{section}", manual_section)
     app.router.add_get("/staff", page)
     app.router.add_post("/staff/login", form_login)
     app.router.add_get("/api/staff/me", me)
@@ -212,6 +228,20 @@ def answer(body: SituationBody) -> dict[str, Any]:
         "doc_types": docs,
         "cancel": cancel,
     }
+
+
+async def manual_section(request: web.Request) -> web.Response:
+    _who(request)
+    number = request.match_info["section"].strip()
+    if not SECTION_ID.match(number):
+        raise ApiError(400, "invalid_section", "a section is a heading number such as 5.3.5.1")
+    if MANUAL not in request.app:
+        raise ApiError(404, "no_manual", "this server has no copy of the manual (paths.manual)")
+    found = request.app[MANUAL].get(number)
+    if found is None:
+        raise ApiError(404, "unknown_section", f"the manual has no section {number}")
+    out = ManualSection(section=found.number, title=found.title, text=found.text)
+    return web.json_response(out.model_dump(), headers={"Cache-Control": "private, max-age=3600"})
 
 
 async def situation(request: web.Request) -> web.Response:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 import rules
 from dialogs.engine import Assistant
 from dialogs.i18n import normalize_lang
+from dialogs.manual import ManualIndex
 from rules.text import loads_json_text
 from storage import UnknownSession
 
@@ -272,8 +273,14 @@ def create_app(
     rate_per_session: int = 60,
     rate_per_address: int = 600,
     staff_token_ttl_minutes: float = 8 * 60,
+    manual: ManualIndex | None = None,
+    mock_url: str = "",
+    mock_admin_token: str = "",
+    stream_heartbeat_seconds: float = 15.0,
 ) -> web.Application:
-    """The API. Rate limits are requests per minute; 0 turns one off."""
+    """The API. Rate limits are requests per minute; 0 turns one off. ``manual``: the manual's
+    sections for the staff page (none: no excerpts); ``mock_url`` and ``mock_admin_token``: the
+    platform's back office for the staff's case lookup (empty: lookups answer 503)."""
     app = web.Application(
         middlewares=[log_middleware, errors_middleware, limits_middleware], client_max_size=max_body_bytes
     )
@@ -294,6 +301,14 @@ def create_app(
     from .staff import setup as setup_staff  # here: bot.staff imports this module
 
     setup_staff(app, assistant, staff_token_ttl_minutes)  # the hotline staff's API (/api/staff/…)
+    from .cases import setup as setup_cases
+    from .staff_page import MANUAL
+    from .stream import setup as setup_stream
+
+    if manual is not None:
+        app[MANUAL] = manual
+    setup_cases(app, mock_url, mock_admin_token)  # GET /api/staff/cases/{contract_id}
+    setup_stream(app, stream_heartbeat_seconds)  # GET /api/sessions/{session_id}/stream
     return app
 
 
@@ -307,6 +322,10 @@ def serve(settings: Any) -> None:
         rate_per_session=settings.limits.rate_per_session,
         rate_per_address=settings.limits.rate_per_address,
         staff_token_ttl_minutes=settings.staff.token_ttl_minutes,
+        manual=ManualIndex.load(settings.paths.manual),
+        mock_url=settings.mock.base_url or _own_url(settings) + "/mock",
+        mock_admin_token=settings.mock.admin_token,
+        stream_heartbeat_seconds=settings.server.stream_heartbeat_seconds,
     )
     from signing import make_app as make_mock_app
     from signing import platform_from_settings
@@ -325,6 +344,14 @@ def serve(settings: Any) -> None:
     gc.collect()
     gc.freeze()
     web.run_app(app, host=settings.server.host, port=settings.server.port, access_log=None, print=_announce)
+
+
+def _own_url(settings: Any) -> str:
+    """This server as seen from itself (a wildcard address becomes the loopback)."""
+    host = settings.server.host
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.server.port}"
 
 
 def _announce(text: str) -> None:

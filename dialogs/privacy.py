@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 
-# Numbers that could identify a person: bracketed HK / Macau IDs, mainland mobiles
+# Numbers that could identify a person: unified social credit codes (18 characters,
+# letters inside), bracketed HK / Macau IDs, mainland mobiles
 # (with +86 / 0086), and any run of 6+ digits with optional leading letters and a
 # trailing check character (IDs, permits, passports, credit codes).  Amounts,
 # dates and areas (followed by 元 万 亿 年 月 日 …) are left alone.
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9])(?:"
-    r"(?P<hk>[A-Za-z]{1,2}\d{6}\s*[(（]\s*[\dA]\s*[)）])"
+    r"(?P<uscc>[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10})"
+    r"|(?P<hk>[A-Za-z]{1,2}\d{6}\s*[(（]\s*[\dA]\s*[)）])"
     r"|(?P<mo>[157]\d{6}\s*[(（]\s*\d\s*[)）])"
     r"|(?P<prefix>(?:\+|00)86[\s-]?)?(?P<mobile>1[3-9]\d(?:[\s-]?\d){8})(?![\dA-Za-z])"
     r"|(?P<generic>[A-Za-z]{0,3}\d(?:[\s-]?\d){5,}[\dXx]?[A-Za-z]?)"
@@ -56,6 +58,8 @@ def mask_text(text: str) -> str:
     '第3步/共7步，300万，价格3000000元，2026年3月1日'
     >>> mask_text("A123456(3) 和 +86 138-0013-8000")
     'A1****63 和 +86 138****8000'
+    >>> mask_text("统一社会信用代码91440300MA5F1234XC")
+    '统一社会信用代码914***********34XC'
     """
     text = _CERT_DIGITS.sub(lambda m: m.group(1) + mask_number(m.group(2)) + m.group(3), text)
     return _NUMBER.sub(_mask_match, text)

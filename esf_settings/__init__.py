@@ -57,6 +57,9 @@ class ServerSettings(Section):
     host: str = Field("127.0.0.1", min_length=1)
     port: int = Field(8080, ge=0, le=65535, description="0: any free port")
     max_body_bytes: int = Field(64 * 1024, ge=1024, le=50 * 1024 * 1024)
+    stream_heartbeat_seconds: float = Field(
+        15.0, ge=0.2, le=300, description="comment line on idle SSE streams"
+    )
 
 
 class LanguageSettings(Section):
@@ -84,6 +87,9 @@ class PathSettings(Section):
     flows: Path = Path("dialogs/flows")
     knowledge: Path = Path("dialogs/knowledge")
     cache: Path = Path("data/cache")  # built indexes (the FAQ's), rebuilt when their sources change
+    manual: Path = Path(
+        "../shared/manual"
+    )  # the manual's text (.txt files, or one file); absent: no excerpts
 
 
 class MockSettings(Section):
@@ -241,11 +247,18 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
         ("paths", "flows"),
         ("paths", "knowledge"),
         ("paths", "cache"),
+        ("paths", "manual"),
     ):
         sub = getattr(settings, section)
         value = getattr(sub, name)
         if not value.is_absolute() and not (section == "database" and "ESF_DB" in os.environ):
             setattr(sub, name, base / value)
+    manual = settings.paths.manual
+    if manual.exists() and not (manual.is_dir() or (manual.is_file() and manual.suffix == ".txt")):
+        raise ConfigError(
+            f"config error: paths.manual = '{manual}': must be a folder of .txt files or one .txt file "
+            f"({_origin(('paths', 'manual'), source)})"
+        )
     return settings
 
 

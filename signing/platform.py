@@ -767,7 +767,25 @@ class Platform:
         return self.view(contract, role, caller)
 
     def admin_contract(self, contract_id: str) -> dict[str, Any]:
-        return self.view(self._contract(contract_id), None, None)
+        """The back office's view, plus what the hotline's case lookup needs: ``next_by_role`` (what
+        a seller, a buyer and the counter staff may do now) and, while a filed contract's
+        cancellation collects materials, the accounts whose materials are still missing."""
+        contract = self._contract(contract_id)
+        out = self.view(contract, None, None)
+        cancellation = self.store.open_cancellation(contract["id"])
+        signatures = self.store.signatures(contract["id"])
+        out["next_by_role"] = {
+            role: self._next(contract, role, None, cancellation, signatures)
+            for role in ("seller", "buyer", "counter_staff")
+        }
+        if cancellation is not None and out["cancellation"] is not None:
+            uploaded = list(cancellation["uploaded_by"])
+            out["cancellation"]["materials_missing"] = (
+                self._missing_materials(contract, uploaded)
+                if cancellation["status"] == "awaiting_materials"
+                else []
+            )
+        return out
 
     def list_contracts(self, caller: Caller) -> dict[str, Any]:
         out = []

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +31,8 @@ import pydantic_core
 import sqlite_utils
 
 from .group import GroupCommit
+
+log = logging.getLogger("esf.storage")
 
 Sender = Literal["user", "assistant", "staff", "platform"]
 WAL_AUTOCHECKPOINT_PAGES = 10_000
@@ -130,6 +133,9 @@ class Store:
             self._read_conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self._read_conn.execute("PRAGMA busy_timeout = 5000")
         self._group: GroupCommit | None = None
+        # Called with a session id after a commit that added messages to it (from whichever thread
+        # committed: the event loop, the group-commit writer); the web server's streams listen here.
+        self.message_listeners: list[Callable[[str], None]] = []
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -239,7 +245,10 @@ class Store:
         """Store the new state, the turn's messages and its events in one transaction; the new version."""
         turn = TurnWrite(session_id, state, expected_version, messages, events)
         with self._tx() as conn:
-            return self._write_turn(conn, turn, _now_iso(), time.time() + self.ttl_seconds)
+            version = self._write_turn(conn, turn, _now_iso(), time.time() + self.ttl_seconds)
+        if messages:
+            self._messages_added(session_id)
+        return version
 
     async def save_turn_async(
         self,
@@ -281,6 +290,9 @@ class Store:
                     conn.execute("ROLLBACK TO turn")
                     results.append(exc)
                 conn.execute("RELEASE turn")
+        for turn, result in zip(turns, results, strict=True):
+            if turn.messages and not isinstance(result, Exception):
+                self._messages_added(turn.session_id)
         return results
 
     def _write_turn(self, conn: sqlite3.Connection, turn: TurnWrite, now: str, expires: float) -> int:
@@ -332,7 +344,16 @@ class Store:
             conn.execute(
                 "UPDATE sessions SET last_seq = ?, updated_at = ? WHERE id = ?", (seq, now, session_id)
             )
+        if seqs:
+            self._messages_added(session_id)
         return seqs
+
+    def _messages_added(self, session_id: str) -> None:
+        for listener in list(self.message_listeners):
+            try:
+                listener(session_id)
+            except Exception:  # a listener never undoes a commit
+                log.exception("message listener failed")
 
     def messages(self, session_id: str, after: int = 0) -> list[Message]:
         rows = self._read(

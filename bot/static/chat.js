@@ -1,7 +1,9 @@
 // esf-guide chat page: talks to the JSON API of chat-api.md. Everything the server
 // sends is shown with textContent (never as HTML). The conversation is redrawn from
-// GET /api/sessions/{id}/messages, so it survives a reload and shows messages that
-// reach it outside a turn (hotline staff, platform notices), polled every few seconds.
+// GET /api/sessions/{id}/messages, so it survives a reload; messages that reach it outside a
+// turn (hotline staff, platform notices) arrive over GET /api/sessions/{id}/stream (server-sent
+// events, resumed by the browser with Last-Event-ID), or by polling every few seconds while the
+// stream is not open (no EventSource, an error, a proxy that cuts it).
 "use strict";
 
 const UI = {
@@ -23,6 +25,8 @@ let sessionId = localStorage.getItem(KEY);
 let lang = localStorage.getItem(LANG_KEY) || "zh";
 let lastSeq = 0;
 let sending = false;
+let source = null;      // the EventSource of the open stream, if any
+let retryTimer = null;  // a new stream after a refused one
 
 function t(key) { return (UI[lang] || UI.zh)[key]; }
 
@@ -53,6 +57,7 @@ async function api(method, path, body) {
 }
 
 function render(message) {
+  if (message.seq <= lastSeq) return;  // the stream and a turn's sync may both bring it
   const log = $("log");
   const bubble = document.createElement("div");
   bubble.className = "msg " + message.from;
@@ -101,6 +106,32 @@ async function sync() {
   }
 }
 
+function streaming() { return source !== null && source.readyState === EventSource.OPEN; }
+
+function listen() {
+  if (source) source.close();
+  source = null;
+  clearTimeout(retryTimer);
+  if (!sessionId || !window.EventSource) return;  // polling only
+  const es = new EventSource(`/api/sessions/${encodeURIComponent(sessionId)}/stream?after=${lastSeq}`);
+  source = es;
+  es.onmessage = (event) => {
+    let message;
+    try { message = JSON.parse(event.data); } catch (error) { return; }
+    if (message.seq <= lastSeq) return;
+    render(message);
+    disableOldChips();
+    $("log").scrollTop = $("log").scrollHeight;
+  };
+  es.onerror = () => {
+    // CONNECTING: the browser retries by itself (polling covers the gap); CLOSED: refused, try later
+    if (es.readyState === EventSource.CLOSED && source === es) {
+      source = null;
+      retryTimer = setTimeout(listen, 30000);
+    }
+  };
+}
+
 function showProgress(state) {
   const p = state && state.progress;
   $("progress").hidden = !p;
@@ -121,6 +152,7 @@ async function newSession() {
   localStorage.setItem(KEY, sessionId);
   lastSeq = 0;
   $("log").textContent = "";
+  listen();
 }
 
 async function send(body) {
@@ -181,7 +213,8 @@ async function start() {
       $("status").textContent = t("error");
     }
   }
-  setInterval(() => { if (!sending) sync().catch(() => {}); }, 3000);
+  if (!source) listen();
+  setInterval(() => { if (!sending && !streaming()) sync().catch(() => {}); }, 3000);
 }
 
 start();

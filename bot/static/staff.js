@@ -305,10 +305,83 @@ $("faq-form").addEventListener("submit", async (event) => {
       card.appendChild(el("p", "", a.answer));
       card.appendChild(el("p", "sections", `${sectionsText(a.sections)} · 匹配度 ${a.score.toFixed(2)}`));
       card.appendChild(copyButton("复制为短信", () => asMessage(a.answer, a.sections)));
+      for (const section of a.sections || []) addManualExcerpt(card, section);
       out.appendChild(card);
     });
   } catch (error) {
     out.appendChild(el("p", "card no", `搜索失败：${error.message}`));
+  }
+});
+
+// The manual's own words for a cited section (GET /api/staff/manual/{section}); fetched once per
+// section; no manual on the server (404) or any other failure: no excerpt, nothing else changes.
+const manualCache = new Map();
+
+function manualText(section) {
+  if (!manualCache.has(section)) {
+    manualCache.set(section, api("GET", `/api/staff/manual/${encodeURIComponent(section)}`).catch(() => null));
+  }
+  return manualCache.get(section);
+}
+
+async function addManualExcerpt(card, section) {
+  const found = await manualText(section);
+  if (!found) return;
+  const details = el("details", "manual");
+  details.dataset.section = found.section;
+  details.appendChild(el("summary", "", `手册原文 ${found.section} ${found.title}`));
+  details.appendChild(el("blockquote", "", found.text));
+  card.appendChild(details);
+}
+
+// ----------------------------------------------------------------------------- case lookup
+const CASE_ROLE = { seller: "卖方", buyer: "买方", counter_staff: "窗口", back_office: "审核部门" };
+
+function renderCase(c) {
+  const root = $("case-result");
+  root.textContent = "";
+  const box = card(`合同 ${c.contract_id}`, "case-card");
+  box.appendChild(el("p", "case-status", c.status_text));
+  const facts = el("dl", "case-facts");
+  const add = (k, v) => { facts.appendChild(el("dt", "", k)); facts.appendChild(el("dd", "", v)); };
+  add("签署方式", c.signing === "online" ? "线上签署" : "线下签署");
+  add("房屋用途", c.usage === "residential" ? "住宅" : "非住宅");
+  add("备案", c.filing_required ? "须备案" : "无须备案");
+  add("轮到", c.turn.length ? c.turn.map((r) => CASE_ROLE[r] || r).join("、") : "—");
+  for (const [role, actions] of Object.entries(c.next)) {
+    add(`${CASE_ROLE[role] || role}可做`, actions.length ? actions.map((a) => a.text).join("、") : "—");
+  }
+  if (c.cancellation) add("注销", `${c.cancellation.kind} · ${c.cancellation.status}（手册 ${c.cancellation.section}）`);
+  if (c.filing_stamp) add("备案章", c.filing_stamp);
+  box.appendChild(facts);
+  if (c.missing.length) {
+    box.appendChild(el("p", "", "还缺："));
+    const ul = el("ul", "case-missing");
+    for (const m of c.missing) ul.appendChild(el("li", "", m));
+    box.appendChild(ul);
+  }
+  const ol = el("ol", "steps");
+  for (const s of c.steps) ol.appendChild(el("li", "", `${s.title}（手册 ${s.section}）`));
+  box.appendChild(ol);
+  for (const p of c.parties) {
+    const sig = p.signature ? ` · 签署：${p.signature === "signed" ? "已签" : "未签"}` : "";
+    box.appendChild(el("p", "case-party", `${CASE_ROLE[p.role] || p.role} ${p.name} ${p.id_number}${sig}`));
+  }
+  root.appendChild(box);
+}
+
+$("case-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const id = $("case-id").value.trim();
+  if (!id) return;
+  const root = $("case-result");
+  root.textContent = "";
+  try {
+    renderCase(await api("GET", `/api/staff/cases/${encodeURIComponent(id)}`));
+  } catch (error) {
+    const text = error.status === 404 ? "平台上没有这个合同编号，请和来电人核对。"
+      : error.status === 503 ? "暂时连不上平台，请稍后再查。" : `查询失败：${error.message}`;
+    root.appendChild(el("p", "card no", text));
   }
 });
 
@@ -417,7 +490,7 @@ $("situation").addEventListener("submit", (event) => event.preventDefault());
 // ----------------------------------------------------------------------------- keyboard and polling
 document.addEventListener("keydown", (event) => {
   if (!me || !event.altKey || event.ctrlKey || event.metaKey) return;
-  const target = { 1: "queue-h", 2: openId ? "reply" : "queue-h", 3: "faq-q", 4: "seller-type" }[event.key];
+  const target = { 1: "queue-h", 2: openId ? "reply" : "queue-h", 3: "faq-q", 4: "seller-type", 5: "case-id" }[event.key];
   if (target) {
     event.preventDefault();
     $(target).focus();

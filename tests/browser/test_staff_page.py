@@ -33,6 +33,8 @@ def test_staff_page_end_to_end(server: ServerProcess, browser: Any, tmp_path: Pa
     citizen.get_by_text("排在第", exact=False).wait_for()
     session = citizen.evaluate("localStorage.getItem('esf-guide.session')")
     citizen.evaluate("window.__notReloaded = true")
+    # the page listens to the event stream (polling only while it is not open)
+    citizen.wait_for_function("source !== null && source.readyState === EventSource.OPEN")
 
     # the staff member signs in (keyboard only) and sees the conversation waiting
     desk_ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
