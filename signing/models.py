@@ -56,7 +56,9 @@ class AccountBody(Body):
     password: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-class OwnerBody(Body):
+class PersonBody(Body):
+    """Who someone is, as the registry and the contract record it (owners and parties alike)."""
+
     account_id: str | None = None
     type: PartyType
     origin: Origin
@@ -64,6 +66,9 @@ class OwnerBody(Body):
     name: str = Field(min_length=1, max_length=200)
     doc_type: DocType
     id_number: str = Field(min_length=1, max_length=60)
+
+
+class OwnerBody(PersonBody):
     share: str = Field(default="1/1", min_length=1, max_length=20)
 
 
@@ -96,14 +101,7 @@ class TitleCheckBody(Body):
     login_identity: LoginIdentity
 
 
-class PartyBody(Body):
-    account_id: str | None = None
-    type: PartyType
-    origin: Origin
-    capacity: Capacity
-    name: str = Field(min_length=1, max_length=200)
-    doc_type: DocType
-    id_number: str = Field(min_length=1, max_length=60)
+class PartyBody(PersonBody):
     via_agent: bool = False
     can_use_isz: bool | None = None
 

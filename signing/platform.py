@@ -1127,16 +1127,7 @@ class Platform:
                 raise ApiError(409, "cancel_not_allowed", decided.message)
             if body.kind not in decided.options:
                 raise ApiError(409, "kind_not_allowed", decided.message)
-            change = Change(
-                new_cancellation={
-                    "kind": body.kind,
-                    "change": body.change,
-                    "case_type": "filed",
-                    "applicant_role": role,
-                    "applicant_account": actor,
-                    "status": "awaiting_materials",
-                }
-            )
+            change = _new_cancellation(body.kind, body.change, "filed", role, actor, "awaiting_materials")
             updated = await self._move(contract, "apply_cancel", role, actor, change=change)
             return self.view(updated, role, caller)
         if body.kind != "cancel_netsign":
@@ -1151,15 +1142,8 @@ class Platform:
         if not decided.needs_confirmation:
             updated = await self._move(contract, "cancel_direct", role, actor)
             return self.view(updated, role, caller)
-        change = Change(
-            new_cancellation={
-                "kind": "cancel_netsign",
-                "change": body.change,
-                "case_type": "unfiled",
-                "applicant_role": role,
-                "applicant_account": actor,
-                "status": "awaiting_confirmation",
-            }
+        change = _new_cancellation(
+            "cancel_netsign", body.change, "unfiled", role, actor, "awaiting_confirmation"
         )
         updated = await self._move(contract, "apply_cancel", role, actor, change=change)
         return self.view(updated, role, caller)
@@ -1381,3 +1365,17 @@ class Platform:
             "signature": "signed" if body.step == "confirm" else "pending",
             "status": updated["status"],
         }
+
+
+def _new_cancellation(kind: str, change: str, case_type: str, role: str, actor: str, status: str) -> Change:
+    """The change that opens a cancellation: what is asked, by whom, and where it stands."""
+    return Change(
+        new_cancellation={
+            "kind": kind,
+            "change": change,
+            "case_type": case_type,
+            "applicant_role": role,
+            "applicant_account": actor,
+            "status": status,
+        }
+    )
