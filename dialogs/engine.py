@@ -170,7 +170,13 @@ class Assistant:
         self.m: dict[str, Any] = messages or yamlio.load(MESSAGES_FILE.read_text(encoding="utf-8"))
         self.queue_place: Callable[[], int] | None = None  # the staff desk's: a new handoff's place
         self.platform = platform  # None: guidance only, the flows' ``act`` steps are skipped
-        self.demo_accounts: list[dict[str, str]] = yamlio.load(DEMO_ACCOUNTS_FILE.read_text(encoding="utf-8"))
+        self.demo_accounts: list[dict[str, Any]] = yamlio.load(DEMO_ACCOUNTS_FILE.read_text(encoding="utf-8"))
+        #: account id -> the public party data a contract on the platform needs (``party`` in the file)
+        self.demo_parties: dict[str, dict[str, Any]] = {
+            str(a["account_id"]): {"account_id": str(a["account_id"]), **a["party"], "via_agent": False}
+            for a in self.demo_accounts
+            if a.get("party")
+        }
 
     @classmethod
     def from_settings(
@@ -825,6 +831,10 @@ class Assistant:
                 ctx.say(self._t("platform_expired", ctx.lang), self._demo_buttons(ctx.lang))
                 return None
             ctx.say(self._t("platform_refused", ctx.lang, message=_platform_message(exc.message, ctx.lang)))
+            if (
+                exc.reasons
+            ):  # e.g. why online signing is not allowed: the rule's reasons, in the person's language
+                ctx.say(self._t("platform_reasons", ctx.lang, reasons=exc.reasons))
             if act.on_refused is not None:
                 state["return_to"] = step.id
                 return act.on_refused
@@ -1077,6 +1087,7 @@ class Assistant:
             "lang": ctx.lang,
             "today": self.today().isoformat(),
             "linked": self._linked(state),
+            "demo_parties": self.demo_parties,
             **extra,
         }
 

@@ -20,6 +20,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,11 @@ class Operation:
     path: str  # may hold ``{contract_id}``, filled from the input of the same name
     idempotent: bool = False
     auth: bool = True  # sends the person's token
+    #: ``pdf``: the body is one PDF, the blank form named by the input ``form``; ``parts``: multipart,
+    #: one PDF per part, the input ``parts`` mapping part name -> form name.  The forms are the ones the
+    #: platform serves (``GET /api/forms/{name}.pdf``): a stand-in for a signed scan, which a person
+    #: cannot attach in the chat (a rehearsal on the mock only).
+    upload: str | None = None
 
 
 #: What a flow's ``act: {call: …}`` may name.
@@ -42,6 +48,18 @@ OPERATIONS: dict[str, Operation] = {
     "contract": Operation("GET", "/api/contracts/{contract_id}", idempotent=True),
     "create_contract": Operation("POST", "/api/contracts"),
     "generate": Operation("POST", "/api/contracts/{contract_id}/generate"),
+    "edit_terms": Operation("PATCH", "/api/contracts/{contract_id}"),
+    "qualification": Operation("POST", "/api/contracts/{contract_id}/qualification"),
+    "commitment": Operation("POST", "/api/contracts/{contract_id}/commitment", upload="pdf"),
+    "send_for_signing": Operation("POST", "/api/contracts/{contract_id}/send-for-signing"),
+    "isz_sign": Operation("POST", "/isz/contracts/{contract_id}/sign"),
+    "filing_materials": Operation("POST", "/api/contracts/{contract_id}/filing-materials", upload="parts"),
+    "filing": Operation("POST", "/api/contracts/{contract_id}/filing"),
+    "cancellation": Operation("POST", "/api/contracts/{contract_id}/cancellations"),
+    "cancellation_materials": Operation(
+        "POST", "/api/contracts/{contract_id}/cancellations/materials", upload="parts"
+    ),
+    "cancellation_submit": Operation("POST", "/api/contracts/{contract_id}/cancellations/submit"),
 }
 
 
@@ -56,9 +74,10 @@ class PlatformDown(PlatformError):
 class PlatformRefused(PlatformError):
     """The platform answered with a 4xx: its status, error code and message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, reasons: list[Any] | None = None) -> None:
         super().__init__(f"{status} {code}")
         self.status, self.code, self.message = status, code, message
+        self.reasons: list[Any] = reasons or []  # e.g. online_not_allowed: the rule's reasons
 
 
 class PlatformClient:
@@ -77,26 +96,56 @@ class PlatformClient:
         for key in ("contract_id",):
             if "{" + key + "}" in path:
                 path = path.replace("{" + key + "}", urllib.parse.quote(str(data.pop(key, "")), safe=""))
-        payload = None if op.method == "GET" else json.dumps(data, ensure_ascii=False).encode()
         headers = {"Accept": "application/json"}
-        if payload is not None:
-            headers["Content-Type"] = "application/json"
         if op.auth and token:
             headers["Authorization"] = f"Bearer {token}"
+        payload: bytes | None
+        if op.upload == "pdf":
+            payload = self._form(str(data.get("form", "")), headers)
+            headers["Content-Type"] = "application/pdf"
+        elif op.upload == "parts":
+            forms = {str(part): str(name) for part, name in dict(data.get("parts") or {}).items()}
+            blanks = {name: self._form(name, headers) for name in set(forms.values())}
+            payload, headers["Content-Type"] = _multipart(
+                {part: blanks[name] for part, name in forms.items()}
+            )
+        elif op.method == "GET":
+            payload = None
+        else:
+            payload = json.dumps(data, ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json"
         attempts = 1 + (self.retries if op.idempotent else 0)
         for attempt in range(attempts):
             try:
-                return self._once(op.method, path, payload, headers)
+                return self._json_object(self._once(op.method, path, payload, headers))
             except PlatformDown:
                 if attempt == attempts - 1:
                     raise
         raise AssertionError("unreachable")
 
-    def _once(self, method: str, path: str, payload: bytes | None, headers: dict[str, str]) -> dict[str, Any]:
+    def _form(self, name: str, headers: dict[str, str]) -> bytes:
+        """A blank form's PDF from the platform (a read: tried again once when it cannot be reached)."""
+        path = f"/api/forms/{urllib.parse.quote(name, safe='')}.pdf"
+        for attempt in range(1 + self.retries):
+            try:
+                return self._once("GET", path, None, {**headers, "Accept": "application/pdf"})
+            except PlatformDown:
+                if attempt == self.retries:
+                    raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _json_object(raw: bytes) -> dict[str, Any]:
+        out = _json(raw)
+        if not isinstance(out, dict):
+            raise PlatformDown("not a JSON object")
+        return out
+
+    def _once(self, method: str, path: str, payload: bytes | None, headers: dict[str, str]) -> bytes:
         request = urllib.request.Request(self.base_url + path, data=payload, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                raw = response.read()
+                return bytes(response.read())
         except urllib.error.HTTPError as exc:
             status, raw = exc.code, exc.read()
             if status >= 500:
@@ -104,13 +153,27 @@ class PlatformClient:
             error = _json(raw).get("error") if raw else None
             if not isinstance(error, dict):
                 raise PlatformRefused(status, "refused", "") from None
-            raise PlatformRefused(status, str(error.get("code", "")), str(error.get("message", ""))) from None
+            reasons = error.get("reasons")
+            raise PlatformRefused(
+                status,
+                str(error.get("code", "")),
+                str(error.get("message", "")),
+                reasons if isinstance(reasons, list) else None,
+            ) from None
         except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, resets are OSErrors
             raise PlatformDown(type(exc).__name__) from None
-        out = _json(raw)
-        if not isinstance(out, dict):
-            raise PlatformDown("not a JSON object")
-        return out
+
+
+def _multipart(parts: dict[str, bytes]) -> tuple[bytes, str]:
+    """A ``multipart/form-data`` body of PDFs, and its content type."""
+    boundary = uuid.uuid4().hex
+    out = bytearray()
+    for name, data in parts.items():
+        out += f"--{boundary}\r\n".encode()
+        out += f'Content-Disposition: form-data; name="{name}"; filename="{name}.pdf"\r\n'.encode()
+        out += b"Content-Type: application/pdf\r\n\r\n" + data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={boundary}"
 
 
 def _json(raw: bytes) -> Any:

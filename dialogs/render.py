@@ -53,6 +53,24 @@ def _yuan(value: Any, lang: str = "zh") -> str:
     return f"¥{amount:,}" if lang == "en" else f"{amount:,}元"
 
 
+def _lookup(key: Any, table: Any) -> Any:
+    """``x|lookup(table)``: ``table[x]`` (None when absent); with ``map('lookup', table)`` over a list.
+
+    >>> _lookup("a", {"a": 1}), _lookup("b", {"a": 1})
+    (1, None)
+    """
+    return table.get(key) if isinstance(table, dict) else None
+
+
+def _with_index(records: Any, key: str) -> list[dict[str, Any]]:
+    """Each record (a dict) with its position under ``key``: ``[{'s': 'x'}] → [{'s': 'x', key: 0}]``.
+
+    >>> _with_index([{"s": "1/1"}, {"s": "0"}], "owner_index")
+    [{'s': '1/1', 'owner_index': 0}, {'s': '0', 'owner_index': 1}]
+    """
+    return [{**dict(r), key: i} for i, r in enumerate(records or [])]
+
+
 @jinja2.pass_context
 def _msg(context: Any, obj: Any, field: str = "message") -> str:
     """A rule output's message in the conversation's language (``message`` / ``message_en``)."""
@@ -96,6 +114,8 @@ def _make_env(undefined: type[jinja2.Undefined]) -> jinja2.Environment:
     env.filters["mask"] = lambda v: mask_number(str(v)) if v not in (None, "") else ""
     env.filters["yuan"] = _yuan
     env.filters["tr"] = _tr
+    env.filters["lookup"] = _lookup
+    env.filters["with_index"] = _with_index
     env.globals["code_name"] = _code_name
     env.globals["msg"] = _msg
     env.globals["filing_required"] = filing_required

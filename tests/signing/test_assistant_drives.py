@@ -4,6 +4,8 @@ as its own process, stopped and started again for the platform-down path)."""
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +158,156 @@ def test_platform_down_keeps_the_answers_and_offers_the_step_again(tmp_path: Pat
     finally:
         server.stop()
         mock.stop()
+
+
+def _walk(chat: Chat, start: str, answers: dict[str, str], until: str | None = None) -> dict[str, Any]:
+    """Start a flow by its button and answer each question by its step id (payloads) until the flow
+    ends, or ``until`` is asked; the last turn, with ``said`` holding everything said on the way."""
+    out = chat(payload=start)
+    said = [out["said"]]
+    for _ in range(60):
+        step = out["state"]["step"]
+        if out["state"]["flow"] is None or step == until:
+            break
+        assert step in answers, (step, out)
+        answer = answers[step]
+        out = chat(text=answer[1:]) if answer.startswith("=") else chat(payload=answer)
+        said.append(out["said"])
+    out["said"] = "\n".join(said)
+    return out
+
+
+def _platform_messages(server: ServerProcess, chat: Chat, needle: str, timeout: float = 20.0) -> list[str]:
+    """The platform's messages in the conversation, once one containing ``needle`` has arrived."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, out = server.get(f"/api/sessions/{chat.id}/messages")
+        assert status == 200, out
+        texts = [m["text"] for m in out["messages"] if m["from"] == "platform"]
+        if any(needle in t for t in texts) or time.monotonic() > deadline:
+            assert any(needle in t for t in texts), texts
+            return texts
+
+
+def _sms_code(server: ServerProcess, chat: Chat, seen: int) -> str:
+    """The newest i深圳 SMS code that reached the conversation as a platform message."""
+    deadline = time.monotonic() + 20
+    while True:
+        codes = re.findall(r"验证码为(\d{6})", "\n".join(_platform_messages(server, chat, "")))
+        if len(codes) > seen or time.monotonic() > deadline:
+            assert len(codes) > seen, codes
+            return codes[-1]
+
+
+CONTRACT_ANSWERS = {
+    "usage": "residential", "buyer_role": "buyer", "b_type": "individual", "b_origin": "mainland",
+    "b_capacity": "full", "b_agent": "no", "b_isz": "yes", "b_account": "acc_demo_buyer",
+    "more_buyers": "seller", "identity_changed": "no", "s_type": "individual", "s_origin": "mainland",
+    "s_capacity": "full", "s_agent": "no", "s_isz": "yes", "s_share": "=1/1", "more_sellers": "done",
+    "signing": "online", "price": "=300万", "payment": "loan", "deposit": "=10万", "handover": "=2030年6月30日",
+}  # fmt: skip
+
+
+@pytest.mark.server_env(ESF_MOCK_ADMIN_TOKEN=ADMIN, ESF_RATE_PER_SESSION="0")
+def test_an_individual_sells_online_from_title_check_to_filed(server: ServerProcess) -> None:
+    client = Client(server.url)
+    seller, buyer = Chat(server), Chat(server)
+    _link(seller, "seller")
+    _link(buyer, "buyer")
+
+    seller.title_check_until_identity(FLAT.cert_number)
+    checked = seller(payload="owner")
+    assert checked["state"]["slots"]["property_id"] == FLAT.property_id, checked
+
+    # a buyer who cannot use i深圳: the platform refuses online signing, with its reasons, and asks again
+    refused = _walk(seller, "/flow contract", {**CONTRACT_ANSWERS, "b_account": "acc_demo_abroad"}, "create")
+    assert "平台没有办理这一步" in refused["said"] and "不能线上签署" in refused["said"], refused
+    assert "原因" in refused["said"] and "i深圳" in refused["said"].split("原因")[-1], refused
+    assert refused["state"]["step"] == "signing" and "offline" in refused["payloads"], refused
+    assert refused["state"]["slots"]["price"] == 3_000_000  # the answers are kept
+    assert seller("取消")["state"]["flow"] is None
+
+    # the contract, made on the platform from the conversation
+    made = _walk(seller, "/flow contract", CONTRACT_ANSWERS)
+    assert "平台已创建合同" in made["said"] and "买方申请购房资格审查" in made["said"], made
+    contract_id = made["state"]["slots"]["contract_id"]
+    assert contract_id and contract_id in made["said"]
+    assert "/flow generate_text" in made["payloads"]
+
+    def status() -> str:
+        code, out = client.admin("GET", f"/contracts/{contract_id}")
+        assert code == 200, out
+        return str(out["status"])
+
+    assert status() == "draft"
+    generated = _walk(
+        seller, "/flow generate_text", {"signing": "online", "terms_confirmed": "yes", "usage": "residential"}
+    )
+    assert "平台已为合同" in generated["said"] and status() == "text_generated", generated
+
+    # the buyer finds the contract in 我的二手房 and applies for the qualification; the back office approves
+    listed = buyer(payload="/flow my_contracts")
+    assert contract_id in listed["said"] and "/flow qualification" in listed["payloads"], listed
+    applied = _walk(
+        buyer, "/flow qualification", {"usage": "residential", "who": "buyer", "signing": "online"}
+    )
+    assert "平台已受理" in applied["said"] and status() == "qualification_pending", applied
+    code, _ = client.admin("POST", f"/contracts/{contract_id}/qualification", {"approve": True})
+    assert code == 200
+    _platform_messages(server, buyer, "资格审查已通过")
+
+    # the seller uploads the commitment letter (a stand-in, said to be a rehearsal) and sends it for signing
+    committed = _walk(
+        seller, "/flow commitment",
+        {"signing": "online", "usage": "residential", "qualified": "yes", "who": "seller", "send_now": "yes"},
+    )  # fmt: skip
+    assert "这是演练" in committed["said"] and "commitment.pdf" in committed["said"], committed
+    assert "平台已把合同" in committed["said"] and status() == "awaiting_signatures", committed
+
+    # each party signs in (the mock's) i深圳; the SMS code arrives in the conversation and is typed back
+    sign = {"can_auth": "yes", "realname_method": "腾讯云"}
+    at_code = _walk(seller, "/flow esign", sign, until="sms_code")
+    assert at_code["state"]["step"] == "sms_code" and "短信验证码" in at_code["said"], at_code
+    signed = seller(_sms_code(server, seller, 0))
+    assert "您的签名：已签署" in signed["said"] and signed["state"]["flow"] is None, signed
+    at_code = _walk(buyer, "/flow esign", {**sign, "realname_method": "数字认证"}, until="sms_code")
+    wrong = buyer("000000")
+    assert "短信验证码不正确" in wrong["said"] and wrong["state"]["step"] == "sms_code", wrong
+    signed = buyer(_sms_code(server, buyer, 0))
+    assert "已签署" in signed["said"] and status() == "signed", signed
+
+    # the seller files (stand-in materials); the back office approves; the notice reaches the seller
+    filing = _walk(seller, "/flow filing", {"signing": "online", "who": "seller", "fetched": "yes"})
+    assert "这是演练" in filing["said"] and "平台已收到合同" in filing["said"], filing
+    assert status() == "filing_submitted"
+    code, _ = client.admin("POST", f"/contracts/{contract_id}/filing", {"approve": True})
+    assert code == 200 and status() == "filed"
+    _platform_messages(server, seller, "备案")
+
+    # both cancel the filing to change the price (stand-in uploads); the back office approves
+    cancel = {"transfer_accepted": "no", "both_agree": "yes", "change": "other_terms"}
+    applied = _walk(seller, "/flow cancel_filed", cancel)
+    assert "您是申请人" in applied["said"] and "这是演练" in applied["said"], applied
+    joined = _walk(buyer, "/flow cancel_filed", cancel)
+    assert "已提交审核" in joined["said"], joined
+    code, _ = client.admin("POST", f"/contracts/{contract_id}/cancellation", {"approve": True})
+    assert code == 200 and status() == "filing_cancelled"
+
+    # the seller edits the price and files again; approved: filed
+    refile = {
+        "signing": "online",
+        "who": "seller",
+        "fetched": "yes",
+        "edit_price": "yes",
+        "new_price": "=280万",
+    }
+    refiled = _walk(seller, "/flow filing", refile)
+    assert "2,800,000元" in refiled["said"] and "平台已收到合同" in refiled["said"], refiled
+    assert status() == "filing_submitted"
+    code, out = client.admin("POST", f"/contracts/{contract_id}/filing", {"approve": True})
+    assert code == 200 and out["status"] == "filed", out
+    assert "2800000" in str(out) or "2,800,000" in str(out), out
+
+    # the token and the secrets are never shown or logged
+    everything = str(server.get(f"/api/sessions/{seller.id}/messages")) + server.log_text()
+    assert SELLER.secret not in everything and BUYER.secret not in everything
