@@ -246,3 +246,18 @@ def test_a_strong_match_outweighs_a_middling_out_of_scope_guess(kb: KnowledgeBas
     assert with_guess(middling).ask(strong).answers[0].id == "contract.sealed"
     assert with_guess(middling).ask(weak).fallback is True
     assert with_guess(OOS_STRONG).ask(strong).fallback is True
+
+
+def test_fast_bm25_scores_equal_bm25s(kb: KnowledgeBase) -> None:
+    import numpy as np
+
+    from dialogs.faq.retrieval import bm25_scores
+
+    inside, outside = load_eval()
+    for case in (inside + outside)[::7]:
+        tokens = [t for t in kb.tokens(kb.prepare(str(case["q"]))) if t in kb.index.vocab]
+        if not tokens:
+            continue
+        expected = np.asarray(kb.index.bm25.get_scores(tokens), dtype=float)
+        got = bm25_scores(kb.index.bm25, [kb.index.vocab[t] for t in tokens])
+        assert np.allclose(got, expected, rtol=1e-5, atol=1e-6), case["q"]
