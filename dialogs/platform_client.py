@@ -36,8 +36,11 @@ class Operation:
     #: ``pdf``: the body is one PDF, the blank form named by the input ``form``; ``parts``: multipart,
     #: one PDF per part, the input ``parts`` mapping part name -> form name.  The forms are the ones the
     #: platform serves (``GET /api/forms/{name}.pdf``): a stand-in for a signed scan, which a person
-    #: cannot attach in the chat (a rehearsal on the mock only).
+    #: cannot attach in the chat (a rehearsal on the mock only).  The name ``@contract`` stands for the
+    #: contract's own text (``GET /api/contracts/{id}/text.pdf``): the signed contract's stand-in.
     upload: str | None = None
+    #: the answer is a PDF (a download): the call answers ``{"contract_id", "bytes"}`` instead of JSON
+    download: bool = False
 
 
 #: What a flow's ``act: {call: …}`` may name.
@@ -48,14 +51,21 @@ OPERATIONS: dict[str, Operation] = {
     "contract": Operation("GET", "/api/contracts/{contract_id}", idempotent=True),
     "create_contract": Operation("POST", "/api/contracts"),
     "generate": Operation("POST", "/api/contracts/{contract_id}/generate"),
+    "print": Operation("POST", "/api/contracts/{contract_id}/print"),
     "edit_terms": Operation("PATCH", "/api/contracts/{contract_id}"),
     "qualification": Operation("POST", "/api/contracts/{contract_id}/qualification"),
     "commitment": Operation("POST", "/api/contracts/{contract_id}/commitment", upload="pdf"),
     "send_for_signing": Operation("POST", "/api/contracts/{contract_id}/send-for-signing"),
     "isz_sign": Operation("POST", "/isz/contracts/{contract_id}/sign"),
+    "offline_upload": Operation("POST", "/api/contracts/{contract_id}/offline-upload", upload="parts"),
+    "notarization": Operation("POST", "/api/contracts/{contract_id}/notarization", upload="pdf"),
     "filing_materials": Operation("POST", "/api/contracts/{contract_id}/filing-materials", upload="parts"),
     "filing": Operation("POST", "/api/contracts/{contract_id}/filing"),
+    "download_text": Operation(
+        "GET", "/api/contracts/{contract_id}/text.pdf", idempotent=True, download=True
+    ),
     "cancellation": Operation("POST", "/api/contracts/{contract_id}/cancellations"),
+    "cancellation_confirm": Operation("POST", "/api/contracts/{contract_id}/cancellations/confirm"),
     "cancellation_materials": Operation(
         "POST", "/api/contracts/{contract_id}/cancellations/materials", upload="parts"
     ),
@@ -93,19 +103,20 @@ class PlatformClient:
         op = OPERATIONS[name]
         data = dict(body or {})
         path = op.path
+        contract_id = data.get("contract_id")
         for key in ("contract_id",):
             if "{" + key + "}" in path:
                 path = path.replace("{" + key + "}", urllib.parse.quote(str(data.pop(key, "")), safe=""))
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/pdf" if op.download else "application/json"}
         if op.auth and token:
             headers["Authorization"] = f"Bearer {token}"
         payload: bytes | None
         if op.upload == "pdf":
-            payload = self._form(str(data.get("form", "")), headers)
+            payload = self._form(str(data.get("form", "")), headers, contract_id)
             headers["Content-Type"] = "application/pdf"
         elif op.upload == "parts":
             forms = {str(part): str(name) for part, name in dict(data.get("parts") or {}).items()}
-            blanks = {name: self._form(name, headers) for name in set(forms.values())}
+            blanks = {name: self._form(name, headers, contract_id) for name in set(forms.values())}
             payload, headers["Content-Type"] = _multipart(
                 {part: blanks[name] for part, name in forms.items()}
             )
@@ -117,15 +128,24 @@ class PlatformClient:
         attempts = 1 + (self.retries if op.idempotent else 0)
         for attempt in range(attempts):
             try:
-                return self._json_object(self._once(op.method, path, payload, headers))
+                raw = self._once(op.method, path, payload, headers)
+                if op.download:
+                    if not raw.startswith(b"%PDF"):
+                        raise PlatformDown("not a PDF")
+                    return {"contract_id": contract_id, "bytes": len(raw)}
+                return self._json_object(raw)
             except PlatformDown:
                 if attempt == attempts - 1:
                     raise
         raise AssertionError("unreachable")
 
-    def _form(self, name: str, headers: dict[str, str]) -> bytes:
-        """A blank form's PDF from the platform (a read: tried again once when it cannot be reached)."""
-        path = f"/api/forms/{urllib.parse.quote(name, safe='')}.pdf"
+    def _form(self, name: str, headers: dict[str, str], contract_id: Any = None) -> bytes:
+        """A blank form's PDF from the platform, or (``@contract``) the contract's text as a PDF (a read:
+        tried again once when it cannot be reached)."""
+        if name == "@contract":
+            path = f"/api/contracts/{urllib.parse.quote(str(contract_id or ''), safe='')}/text.pdf"
+        else:
+            path = f"/api/forms/{urllib.parse.quote(name, safe='')}.pdf"
         for attempt in range(1 + self.retries):
             try:
                 return self._once("GET", path, None, {**headers, "Accept": "application/pdf"})

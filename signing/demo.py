@@ -1,8 +1,8 @@
 """Fictional demo data for the platform mock: people, a company and properties to try it with.
 
 Every person is obviously fictional (测试甲, 测试乙 …); the numbers are made up with
-valid check digits computed by :mod:`rules.ids` (GB 11643, GB 32100, HKID), so they
-pass ``rules.validate_id`` and stand for no one.  The account ids and login
+valid check digits computed by :mod:`rules.ids` (GB 11643, GB 32100; the Hong Kong buyer's
+港澳居民来往内地通行证 number only has that document's shape), so they pass ``rules.validate_id`` and stand for no one.  The account ids and login
 secrets are fixed and public (they are printed by ``python -m signing demo``):
 demo data is for rehearsing, never for real use.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.ids import gb11643_check_digit, gb32100_check_char, hkid_check_digit
+from rules.ids import gb11643_check_digit, gb32100_check_char
 from rules.title import TitleResult
 
 from . import models as m
@@ -30,10 +30,6 @@ def _resident_id(birth: str, serial: str) -> str:
 def _uscc(body: str) -> str:
     first17 = f"91440300{body}"
     return first17 + gb32100_check_char(first17)
-
-
-def _hkid(body: str) -> str:
-    return f"{body}({hkid_check_digit(body)})"
 
 
 @dataclass(frozen=True)
@@ -111,13 +107,21 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     _account(
         "hk_buyer",
-        "香港买方（香港身份证）",
+        "香港买方（港澳居民来往内地通行证；线下签署，备案前须办涉外合同公证）",
         "测试庚",
-        _hkid("Y654321"),
+        "H00000017",
         "13800000007",
-        doc_type="hk_id",
+        doc_type="hk_macau_permit",
         origin="hk",
         can_use_isz=False,
+    ),
+    _account(
+        "buyer_company",
+        "法人买方（企业，企业间非住宅买卖无需备案）",
+        "测试辛有限公司",
+        _uscc("MA5DEM20Y"),
+        "13800000009",
+        doc_type="uscc",
     ),
     _account(
         "blacklisted",

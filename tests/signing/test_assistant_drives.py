@@ -311,3 +311,221 @@ def test_an_individual_sells_online_from_title_check_to_filed(server: ServerProc
     # the token and the secrets are never shown or logged
     everything = str(server.get(f"/api/sessions/{seller.id}/messages")) + server.log_text()
     assert SELLER.secret not in everything and BUYER.secret not in everything
+
+
+def _online_signed(server: ServerProcess, seller: Chat, buyer: Chat, status: Any) -> str:
+    """A residential contract made, generated, qualified, committed and signed by both, all through the
+    chat (the back office approves the qualification); its id."""
+    made = _walk(seller, "/flow contract", CONTRACT_ANSWERS)
+    contract_id = str(made["state"]["slots"]["contract_id"])
+    _walk(
+        seller, "/flow generate_text", {"signing": "online", "terms_confirmed": "yes", "usage": "residential"}
+    )
+    listed = buyer(payload="/flow my_contracts")
+    assert listed["state"]["slots"]["contract_id"] == contract_id, listed
+    _walk(buyer, "/flow qualification", {"usage": "residential", "who": "buyer", "signing": "online"})
+    code, _ = Client(server.url).admin("POST", f"/contracts/{contract_id}/qualification", {"approve": True})
+    assert code == 200
+    _walk(
+        seller, "/flow commitment",
+        {"signing": "online", "usage": "residential", "qualified": "yes", "who": "seller", "send_now": "yes"},
+    )  # fmt: skip
+    sign = {"can_auth": "yes", "realname_method": "腾讯云"}
+    seen = {}
+    for chat in (seller, buyer):
+        seen[chat.id] = len(re.findall(r"验证码为(\d{6})", "\n".join(_platform_messages(server, chat, ""))))
+        _walk(chat, "/flow esign", sign, until="sms_code")
+        signed = chat(_sms_code(server, chat, seen[chat.id]))
+        assert "已签署" in signed["said"], signed
+    assert status(contract_id) == "signed"
+    return contract_id
+
+
+@pytest.mark.server_env(ESF_MOCK_ADMIN_TOKEN=ADMIN, ESF_RATE_PER_SESSION="0")
+def test_the_four_unfiled_cancellation_cases_and_the_fifth(server: ServerProcess) -> None:
+    """Manual 7 on the mock, through the chat: case 3 cancelled at once, cases 1 and 4 confirmed by the
+    other party's conversation, the fifth (offline, never downloaded) and case 2 (a 购房资格码 applied
+    for) refused with the rule's message."""
+    client = Client(server.url)
+    seller, buyer = Chat(server), Chat(server)
+    _link(seller, "seller")
+    _link(buyer, "buyer")
+    seller.title_check_until_identity(FLAT.cert_number)
+    assert seller(payload="owner")["state"]["slots"]["property_id"] == FLAT.property_id
+
+    def status(contract_id: str) -> str:
+        code, out = client.admin("GET", f"/contracts/{contract_id}")
+        assert code == 200, out
+        return str(out["status"])
+
+    def made(signing: str) -> str:
+        out = _walk(seller, "/flow contract", {**CONTRACT_ANSWERS, "signing": signing})
+        contract_id = str(out["state"]["slots"]["contract_id"])
+        _walk(
+            seller,
+            "/flow generate_text",
+            {"signing": signing, "terms_confirmed": "yes", "usage": "residential"},
+        )
+        assert status(contract_id) == "text_generated"
+        return contract_id
+
+    cancel = {"apply_now": "yes"}
+
+    # case 3: unsigned, no 购房资格码, online: either party cancels at once
+    case3 = made("online")
+    out = _walk(seller, "/flow cancel_unfiled", cancel)
+    assert "平台已直接注销合同" in out["said"] and "无需对方确认" in out["said"], out
+    assert status(case3) == "cancelled" and out["state"]["flow"] is None
+
+    # case 1: signed by both: the seller applies, the buyer's own conversation confirms
+    case1 = _online_signed(server, seller, buyer, status)
+    out = _walk(seller, "/flow cancel_unfiled", cancel)
+    assert "须由另一方" in out["said"] and status(case1) == "signed", out
+    _, view = client.admin("GET", f"/contracts/{case1}")
+    assert view["cancellation"]["status"] == "awaiting_confirmation", view
+    again = _walk(seller, "/flow cancel_unfiled", {})
+    assert "正在等另一方" in again["said"], again
+    out = _walk(buyer, "/flow cancel_unfiled", {"confirm_now": "yes"})
+    assert "对方已在平台上申请注销" in out["said"] and "平台已注销合同" in out["said"], out
+    assert status(case1) == "cancelled"
+
+    # case 4: unsigned, offline, the contract downloaded (5.4.4.1, through the chat): the other confirms
+    case4 = made("offline")
+    fetched = _walk(
+        seller,
+        "/flow offline_upload",
+        {"usage": "residential", "who": "seller", "upload_now": "no", "overseas": "no"},
+    )
+    assert "平台已为您下载合同" in fetched["said"], fetched
+    assert client.admin("GET", f"/contracts/{case4}")[1]["downloaded"] is True
+    out = _walk(seller, "/flow cancel_unfiled", cancel)
+    assert "须由另一方" in out["said"] and status(case4) == "text_generated", out
+    assert buyer(payload="/flow my_contracts")["state"]["slots"]["contract_id"] == case4
+    out = _walk(buyer, "/flow cancel_unfiled", {"confirm_now": "yes"})
+    assert "平台已注销合同" in out["said"] and status(case4) == "cancelled", out
+
+    # the fifth: unsigned, offline, never downloaded: not one of the four cases, the platform refuses
+    fifth = made("offline")
+    out = _walk(seller, "/flow cancel_unfiled", cancel)
+    assert "平台没有办理这一步" in out["said"] and "手册未作规定" in out["said"], out
+    assert "12345" in out["said"] and status(fifth) == "text_generated" and out["state"]["flow"] is None
+
+    # case 2: unsigned, the buyer applied for the 购房资格码: refused until the buyer voids it
+    case2 = made("online")
+    assert buyer(payload="/flow my_contracts")["state"]["slots"]["contract_id"] == case2
+    _walk(buyer, "/flow qualification", {"usage": "residential", "who": "buyer", "signing": "online"})
+    assert status(case2) == "qualification_pending"
+    out = _walk(seller, "/flow cancel_unfiled", cancel)
+    assert "平台没有办理这一步" in out["said"] and "须先由买方作废购房资格码" in out["said"], out
+    assert status(case2) == "qualification_pending" and "/flow qualification" in out["payloads"], out
+
+    # not linked: the same flow only explains (the fifth case: 12345)
+    guide = Chat(server)
+    out = _walk(guide, "/flow cancel_unfiled", {"signed": "no", "qualification_code": "no",
+                                                "signing_method": "offline", "downloaded": "no"})  # fmt: skip
+    assert "手册第7章只列了四种情况" in out["said"] and "平台已" not in out["said"], out
+
+
+COMPANY_CONTRACT = {
+    **CONTRACT_ANSWERS, "usage": "non_residential", "b_type": "enterprise", "b_origin": "mainland",
+    "b_account": "acc_demo_buyer_company", "s_type": "enterprise", "s_origin": "mainland",
+    "signing": "offline", "price": "=800万", "payment": "full",
+}  # fmt: skip
+
+
+def _clerk_checks_the_company_title(clerk: Chat) -> None:
+    """The company's 经办人, logged in for the institution, checks the company's non-residential title."""
+    company = next(p for p in PROPERTIES if p.key == "company")
+    assert clerk(payload="/flow title_check")["state"]["step"] == "region"
+    clerk("深圳")
+    clerk(payload="property_cert")
+    assert clerk(company.cert_number)["state"]["step"] == "is_institution"
+    done = clerk(payload="true")
+    assert "平台已完成房屋产权校验：通过" in done["said"], done
+    assert done["state"]["slots"]["property_id"] == company.property_id
+
+
+@pytest.mark.server_env(ESF_MOCK_ADMIN_TOKEN=ADMIN, ESF_RATE_PER_SESSION="0")
+def test_companies_sell_non_residential_without_filing(server: ServerProcess) -> None:
+    client = Client(server.url)
+    clerk = Chat(server)
+    _link(clerk, "clerk")
+    _clerk_checks_the_company_title(clerk)
+
+    made = _walk(clerk, "/flow contract", COMPANY_CONTRACT)
+    assert "平台已创建合同" in made["said"] and "在线下载并打印合同" in made["said"], made
+    assert "上传备案材料" not in made["said"].split("平台给出的流程")[-1], made
+    contract_id = made["state"]["slots"]["contract_id"]
+    code, view = client.admin("GET", f"/contracts/{contract_id}")
+    assert code == 200 and "filing" not in view["steps"] and "download_print" in view["steps"], view
+    buyer = next(p for p in view["parties"] if p["role"] == "buyer")
+    assert buyer["name"] == "测试辛有限公司" and buyer["type"] == "enterprise", view
+
+    _walk(
+        clerk,
+        "/flow generate_text",
+        {"signing": "offline", "terms_confirmed": "yes", "usage": "non_residential"},
+    )
+    printed = _walk(clerk, "/flow offline_upload", {"usage": "non_residential", "no_filing": "yes"})
+    assert "无需办理合同备案" in printed["said"] and "平台已记下合同" in printed["said"], printed
+    assert "已完成" in printed["said"] and printed["state"]["flow"] is None, printed
+    code, view = client.admin("GET", f"/contracts/{contract_id}")
+    assert view["status"] == "completed" and view["downloaded"] is True, view
+
+
+@pytest.mark.server_env(ESF_MOCK_ADMIN_TOKEN=ADMIN, ESF_RATE_PER_SESSION="0")
+def test_a_company_sells_offline_to_a_hong_kong_buyer_with_notarisation(server: ServerProcess) -> None:
+    client = Client(server.url)
+    clerk = Chat(server)
+    _link(clerk, "clerk")
+    _clerk_checks_the_company_title(clerk)
+
+    def status() -> str:
+        code, out = client.admin("GET", f"/contracts/{contract_id}")
+        assert code == 200, out
+        return str(out["status"])
+
+    hk = {
+        **COMPANY_CONTRACT, "b_type": "individual", "b_origin": "hk", "b_capacity": "full", "b_isz": "no",
+        "b_account": "acc_demo_hk_buyer", "price": "=500万", "industrial": "no",
+    }  # fmt: skip
+    made = _walk(clerk, "/flow contract", hk)
+    assert "平台已创建合同" in made["said"] and "涉外合同公证" in made["said"], made
+    contract_id = made["state"]["slots"]["contract_id"]
+    _, view = client.admin("GET", f"/contracts/{contract_id}")
+    buyer = next(p for p in view["parties"] if p["role"] == "buyer")
+    assert buyer["name"] == "测试庚" and buyer["doc_type"] == "hk_macau_permit", view
+    assert "foreign_notarization" in view["steps"] and "filing" in view["steps"], view
+
+    _walk(
+        clerk,
+        "/flow generate_text",
+        {"signing": "offline", "terms_confirmed": "yes", "usage": "non_residential"},
+    )
+    upload = {
+        "usage": "non_residential",
+        "no_filing": "no",
+        "who": "seller",
+        "upload_now": "yes",
+        "overseas": "yes",
+    }
+    uploaded = _walk(clerk, "/flow offline_upload", upload)
+    assert "这是演练" in uploaded["said"] and "平台已为您下载合同" in uploaded["said"], uploaded
+    assert status() == "signed"
+
+    # filing before the notarisation: the platform refuses with its message, the step waits
+    filing = {"signing": "offline", "who": "seller", "overseas": "yes", "fetched": "yes"}
+    early = _walk(clerk, "/flow filing", {**filing, "notarize_now": "no"}, until="submit")
+    assert (
+        "平台没有办理这一步" in early["said"] and "公证" in early["said"].split("平台没有办理这一步")[-1]
+    ), early
+    assert early["state"]["step"] == "submit" and "/retry" in early["payloads"], early
+    assert status() == "signed"
+    assert clerk("取消")["state"]["flow"] is None
+
+    # notarised (a stand-in PDF, said to be a rehearsal), then filed; the back office approves
+    filed = _walk(clerk, "/flow filing", {**filing, "notarize_now": "yes"})
+    assert "平台已记下涉外合同公证" in filed["said"] and "平台已收到合同" in filed["said"], filed
+    assert status() == "filing_submitted"
+    code, out = client.admin("POST", f"/contracts/{contract_id}/filing", {"approve": True})
+    assert code == 200 and out["status"] == "filed", out
