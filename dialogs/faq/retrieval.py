@@ -316,6 +316,7 @@ class KnowledgeBase:
         self.by_id = {e.id: e for e in entries}
         self.index = index if index is not None else build_index(entries, synonyms)
         self.tokens = self.index.tokenizer
+        self._char_ngrams = self.index.tfidf.build_analyzer()  # the fitted vectoriser's own analyzer
         messages = messages or yamlio.load(_MESSAGES.read_text(encoding="utf-8"))
         self._fallback = messages["faq_fallback"]
         self._not_covered = messages["faq_not_covered"]
@@ -364,15 +365,17 @@ class KnowledgeBase:
         entry_vocab = ix.entry_bm25.vocab_dict
         entry_bm = bm25_scores(ix.entry_bm25, [entry_vocab[t] for t in tokens if t in entry_vocab])
         rank = _W_DOC * best_doc + (1 - _W_DOC) * entry_bm / max(entry_bm.max(), 1e-9)
-        query = ix.tfidf.transform([prepared])
+        q_cols, q_vals = self._char_features(prepared)
         # the linear classifier's one-vs-rest margins, from the query's few non-zero features
         columns, values = self._token_features(tokens)
-        margins = query.data @ ix.weights[query.indices] + values @ ix.weights[columns] + ix.intercept
+        margins = q_vals @ ix.weights[q_cols] + values @ ix.weights[columns] + ix.intercept
         rank = _W_BM25 * rank + (1 - _W_BM25) * np.exp(_TEMPERATURE * (margins - margins.max()))
         order = np.argsort(-rank)[: max(1, k)]
         self_score = self.self_score(tokens)
         docs = np.concatenate([ix.entry_docs[int(i)] for i in order])
-        cosine = np.asarray((ix.doc_vectors[docs] @ query.T).todense()).ravel()  # one product for all
+        query = np.zeros(ix.doc_vectors.shape[1])
+        query[q_cols] = q_vals
+        cosine = ix.doc_vectors[docs] @ query  # one product for all
         blended = _W_COSINE * cosine + (1 - _W_COSINE) * np.minimum(doc_bm[docs] / self_score, 1.0)
         out = []
         start = 0
@@ -381,6 +384,22 @@ class KnowledgeBase:
             out.append((int(index), float(blended[start : start + size].max())))
             start += size
         return out
+
+    def _char_features(self, prepared: str) -> tuple[Any, Any]:
+        """The text's character n-gram TF-IDF vector as the fitted ``tfidf`` makes it (sublinear
+        tf, idf, L2 norm), without scikit-learn's per-call checks: (feature columns, values)."""
+        vocabulary = self.index.tfidf.vocabulary_
+        counts: dict[int, int] = {}
+        for gram in self._char_ngrams(prepared):
+            column = vocabulary.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=int), np.zeros(0)
+        columns = np.fromiter(counts, dtype=int, count=len(counts))
+        tf = 1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
+        values = tf * self.index.tfidf.idf_[columns]
+        return columns, values / np.linalg.norm(values)
 
     def _token_features(self, tokens: list[str]) -> tuple[Any, Any]:
         """The tokens' TF-IDF vector as the fitted ``token_tfidf`` would make it (sublinear

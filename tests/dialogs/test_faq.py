@@ -261,3 +261,17 @@ def test_fast_bm25_scores_equal_bm25s(kb: KnowledgeBase) -> None:
         expected = np.asarray(kb.index.bm25.get_scores(tokens), dtype=float)
         got = bm25_scores(kb.index.bm25, [kb.index.vocab[t] for t in tokens])
         assert np.allclose(got, expected, rtol=1e-5, atol=1e-6), case["q"]
+
+
+def test_fast_char_features_equal_scikit_learns(kb: KnowledgeBase) -> None:
+    import numpy as np
+
+    inside, _ = load_eval()
+    for case in inside[::11]:
+        prepared = kb.prepare(str(case["q"]))
+        expected = kb.index.tfidf.transform([prepared])
+        columns, values = kb._char_features(prepared)
+        got = dict(zip(columns.tolist(), values.tolist(), strict=True))
+        want = dict(zip(expected.indices.tolist(), expected.data.tolist(), strict=True))
+        assert got.keys() == want.keys(), case["q"]
+        assert np.allclose([got[k] for k in want], list(want.values())), case["q"]
