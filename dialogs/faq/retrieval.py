@@ -31,7 +31,7 @@ import math
 import os
 import pickle
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -289,6 +289,24 @@ def bm25_scores(bm25: Any, token_ids: list[int]) -> Any:
     return out
 
 
+def _tfidf_vector(vectorizer: Any, terms: Iterable[str]) -> tuple[Any, Any]:
+    """``vectorizer.transform`` of one text already cut into ``terms``, for a fitted
+    TfidfVectorizer with sublinear tf and L2 norm, without scikit-learn's per-call checks
+    (a third of the query time): (feature columns, values)."""
+    vocabulary = vectorizer.vocabulary_
+    counts: dict[int, int] = {}
+    for term in terms:
+        column = vocabulary.get(term)
+        if column is not None:
+            counts[column] = counts.get(column, 0) + 1
+    if not counts:
+        return np.zeros(0, dtype=int), np.zeros(0)
+    columns = np.fromiter(counts, dtype=int, count=len(counts))
+    tf = 1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
+    values = tf * vectorizer.idf_[columns]
+    return columns, values / np.linalg.norm(values)
+
+
 def prepare_text(text: str, synonyms: Synonyms) -> str:
     """Normalised, synonyms replaced, punctuation and extra spaces removed."""
     text = synonyms.apply(normalize_text(text))
@@ -386,36 +404,15 @@ class KnowledgeBase:
         return out
 
     def _char_features(self, prepared: str) -> tuple[Any, Any]:
-        """The text's character n-gram TF-IDF vector as the fitted ``tfidf`` makes it (sublinear
-        tf, idf, L2 norm), without scikit-learn's per-call checks: (feature columns, values)."""
-        vocabulary = self.index.tfidf.vocabulary_
-        counts: dict[int, int] = {}
-        for gram in self._char_ngrams(prepared):
-            column = vocabulary.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        if not counts:
-            return np.zeros(0, dtype=int), np.zeros(0)
-        columns = np.fromiter(counts, dtype=int, count=len(counts))
-        tf = 1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
-        values = tf * self.index.tfidf.idf_[columns]
-        return columns, values / np.linalg.norm(values)
+        """The text's character n-gram TF-IDF vector as the fitted ``tfidf`` makes it:
+        (feature columns, values)."""
+        return _tfidf_vector(self.index.tfidf, self._char_ngrams(prepared))
 
     def _token_features(self, tokens: list[str]) -> tuple[Any, Any]:
-        """The tokens' TF-IDF vector as the fitted ``token_tfidf`` would make it (sublinear
-        tf, idf, L2 norm), without its per-call overhead: (feature columns, values)."""
-        vocabulary = self.index.token_tfidf.vocabulary_
-        counts: dict[int, int] = {}
-        for t in tokens:
-            column = vocabulary.get(t)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        if not counts:
-            return np.zeros(0, dtype=int), np.zeros(0)
-        columns = np.fromiter(counts, dtype=int, count=len(counts))
-        tf = 1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
-        values = tf * self.index.token_tfidf.idf_[columns]
-        return columns + self.index.doc_vectors.shape[1], values / np.linalg.norm(values)
+        """The tokens' TF-IDF vector as the fitted ``token_tfidf`` makes it, its columns after
+        the character n-grams' (the classifier's feature order)."""
+        columns, values = _tfidf_vector(self.index.token_tfidf, tokens)
+        return columns + self.index.doc_vectors.shape[1], values
 
     def self_score(self, tokens: list[str]) -> float:
         """BM25 of the question against a document made of exactly its own tokens.
