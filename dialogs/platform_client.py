@@ -54,6 +54,7 @@ OPERATIONS: dict[str, Operation] = {
     "print": Operation("POST", "/api/contracts/{contract_id}/print"),
     "edit_terms": Operation("PATCH", "/api/contracts/{contract_id}"),
     "qualification": Operation("POST", "/api/contracts/{contract_id}/qualification"),
+    "qualification_void": Operation("POST", "/api/contracts/{contract_id}/qualification/void"),
     "commitment": Operation("POST", "/api/contracts/{contract_id}/commitment", upload="pdf"),
     "send_for_signing": Operation("POST", "/api/contracts/{contract_id}/send-for-signing"),
     "isz_sign": Operation("POST", "/isz/contracts/{contract_id}/sign"),

@@ -418,6 +418,11 @@ def test_the_four_unfiled_cancellation_cases_and_the_fifth(server: ServerProcess
     out = _walk(seller, "/flow cancel_unfiled", cancel)
     assert "平台没有办理这一步" in out["said"] and "须先由买方作废购房资格码" in out["said"], out
     assert status(case2) == "qualification_pending" and "/flow qualification" in out["payloads"], out
+    # ... and the buyer's own conversation offers to void it, then the cancellation goes through
+    # (unsigned online with no qualification code any more: case 3, cancelled at once)
+    out = _walk(buyer, "/flow cancel_unfiled", {"void_now": "yes", "apply_now": "yes"})
+    assert "平台已作废合同" in out["said"] and "平台已直接注销" in out["said"], out
+    assert status(case2) == "cancelled"
 
     # not linked: the same flow only explains (the fifth case: 12345)
     guide = Chat(server)

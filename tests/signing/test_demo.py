@@ -102,3 +102,27 @@ def test_python_m_signing_demo_prints_the_accounts(tmp_path: Path) -> None:
     for account in ACCOUNTS:
         assert account.account_id in out.stdout and account.secret in out.stdout
     assert "demo-password-2" in out.stdout and "prop_demo_blacklisted" in out.stdout
+
+
+def test_the_assistants_copy_of_the_demo_accounts_equals_the_mocks() -> None:
+    """dialogs/demo_accounts.yaml repeats what the assistant needs of signing/demo.py (the
+    assistant reaches the mock only over HTTP, so it cannot import it): they must agree."""
+    import yaml
+
+    copies = yaml.safe_load((ROOT / "dialogs" / "demo_accounts.yaml").read_text(encoding="utf-8"))
+    assert copies
+    for copy in copies:
+        account = BY_KEY[copy["key"]]
+        assert (copy["account_id"], copy["secret"]) == (account.account_id, account.secret)
+        party = copy.get("party")
+        if party is None:
+            continue
+        body = account.body
+        kind = "individual" if body.kind == "individual" else party["type"]
+        assert party["type"] == kind, copy["key"]
+        assert (party["name"], party["doc_type"], party["id_number"]) == (
+            body.name,
+            body.doc_type,
+            body.id_number,
+        ), copy["key"]
+        assert (party["origin"], party["capacity"]) == (body.origin, body.capacity), copy["key"]
