@@ -16,9 +16,8 @@ import logging
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from rules.text import loads_json_text
 from storage import NewMessage, Store, UnknownSession
 from storage.links import SessionLinks
 
@@ -195,34 +194,25 @@ def deliver(store: Store, links: SessionLinks, data: dict[str, Any]) -> int:
 
 
 async def platform_events(request: web.Request) -> web.Response:
+    from .web import ApiError, _json, _parse  # here: bot.web imports this module
+
     given = request.headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(given.encode(), request.app[SECRET].encode()):
-        return _error(401, "unauthorized", f"the platform's {SECRET_HEADER} is missing or wrong")
-    try:
-        data = loads_json_text(await request.read())
-    except ValueError:
-        return _error(400, "invalid_json", "the body is not valid UTF-8 JSON")
+        raise ApiError(401, "unauthorized", f"the platform's {SECRET_HEADER} is missing or wrong")
+    data = await _json(request)
     # {"notices": [notice, ...]} (the mock batches what queued up) or one notice
     notices = data.get("notices") if isinstance(data, dict) and "notices" in data else [data]
     if not isinstance(notices, list) or not notices:
-        return _error(400, "invalid_body", "notices must be a non-empty list")
+        raise ApiError(400, "invalid_body", "notices must be a non-empty list")
     models: dict[str, type[BaseModel]] = {"status": StatusNotice, "signed": SignedNotice, "sms": SmsNotice}
     for notice in notices:  # the whole batch is checked before any of it is written
         if not isinstance(notice, dict) or notice.get("type") not in models:
-            return _error(400, "invalid_body", "each notice's type must be status, signed or sms")
-        try:
-            models[notice["type"]].model_validate(notice)
-        except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            return _error(400, "invalid_body", f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
+            raise ApiError(400, "invalid_body", "each notice's type must be status, signed or sms")
+        _parse(models[notice["type"]], notice)
     links = request.app[LINKS]
     written = sum(deliver(links.store, links, notice) for notice in notices)
     log.info("platform notices: %d in, %d messages", len(notices), written)
     return web.json_response({"delivered": written})
-
-
-def _error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": {"code": code, "message": message}}, status=status)
 
 
 def attach(app: web.Application, store: Store, secret: str) -> None:

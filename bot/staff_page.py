@@ -43,7 +43,7 @@ from pydantic import BaseModel
 import rules
 from dialogs.manual import SECTION_ID, ManualIndex
 from rules.steps import filing_required
-from storage.staff import digest as _digest
+from storage.staff import digest
 
 from .staff import (
     COOKIE,
@@ -159,7 +159,7 @@ async def logout(request: web.Request) -> web.Response:
     who = _who(request)  # a cookie needs the CSRF header here too: no site can sign a member out
     token, _ = request_token(request)
     staff = request.app[STAFF]
-    staff.remove_token(_digest(token))
+    staff.remove_token(digest(token))
     staff.audit(who.username, "logout")
     response = web.json_response({"signed_out": True})
     response.del_cookie(COOKIE, path="/")

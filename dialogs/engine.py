@@ -40,7 +40,7 @@ from .nlu import NLU, Parse, detect_language, normalize_text
 from .nlu.numerals import any_to_decimal
 from .platform_client import PlatformClient, PlatformDown, PlatformRefused
 from .privacy import mask_text
-from .render import evaluate, evaluate_all, render
+from .render import evaluate, evaluate_all, render, rule_message
 from .schema import Ask, Flow, Step
 
 log = logging.getLogger("esf.engine")
@@ -513,7 +513,7 @@ class Assistant:
             self._want_flow(ctx, parse.intent)
             return
         intent = parse.intent if parse is not None else None
-        if intent in ("greet",):
+        if intent == "greet":
             ctx.say(self._t("greeting", ctx.lang), self._menu(ctx.lang))
         elif intent == "thanks":
             ctx.say(self._t("thanks", ctx.lang))
@@ -667,10 +667,7 @@ class Assistant:
             payload = {k: evaluate(expr, context) for k, expr in ask.validate_.input.items()}
             out = rules.evaluate(ask.validate_.rule, payload)
             if not out.get(ask.validate_.ok):
-                message = out.get("message_en" if lang == "en" else "message") or self._t(
-                    "invalid.text", lang
-                )
-                return False, None, pick(message, message, lang) if lang == "zh-Hant" else message
+                return False, None, rule_message(out, lang) or self._t("invalid.text", lang)
             if ask.validate_.store is not None:
                 candidate = out.get(ask.validate_.store, candidate)
         return True, candidate, ""

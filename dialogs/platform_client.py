@@ -118,9 +118,7 @@ class PlatformClient:
         elif op.upload == "parts":
             forms = {str(part): str(name) for part, name in dict(data.get("parts") or {}).items()}
             blanks = {name: self._form(name, headers, contract_id) for name in set(forms.values())}
-            payload, headers["Content-Type"] = _multipart(
-                {part: blanks[name] for part, name in forms.items()}
-            )
+            payload, headers["Content-Type"] = multipart({part: blanks[name] for part, name in forms.items()})
         elif op.method == "GET":
             payload = None
         else:
@@ -185,7 +183,7 @@ class PlatformClient:
             raise PlatformDown(type(exc).__name__) from None
 
 
-def _multipart(parts: dict[str, bytes]) -> tuple[bytes, str]:
+def multipart(parts: dict[str, bytes]) -> tuple[bytes, str]:
     """A ``multipart/form-data`` body of PDFs, and its content type."""
     boundary = uuid.uuid4().hex
     out = bytearray()

@@ -74,7 +74,12 @@ def _with_index(records: Any, key: str) -> list[dict[str, Any]]:
 @jinja2.pass_context
 def _msg(context: Any, obj: Any, field: str = "message") -> str:
     """A rule output's message in the conversation's language (``message`` / ``message_en``)."""
-    lang = context.get("lang", "zh")
+    return rule_message(obj, context.get("lang", "zh"), field)
+
+
+def rule_message(obj: Any, lang: str, field: str = "message") -> str:
+    """``obj[field]`` (a rule output's message) in ``lang``: ``field_en`` for English, the
+    Chinese converted for Traditional."""
     if not isinstance(obj, dict):
         return str(obj)
     if lang == "en":

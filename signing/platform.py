@@ -37,8 +37,9 @@ from rules.parties import AllowedDocTypesInput, Party, SigningOptionsInput, allo
 from rules.permission import ACTION_NAMES, Action, PermissionInput, permission
 from rules.steps import ContractStepsInput, contract_steps, filing_required
 from rules.title import RealnameLevelInput, TitleCheckInput, realname_level, title_check
-from storage.db import StorageError
+from storage.db import StorageError, now_iso
 from storage.platform import Change, PlatformStore, StatusConflict
+from storage.staff import digest
 
 from . import models as m
 from .http import ApiError
@@ -62,6 +63,8 @@ EVENT_ACTIONS: dict[str, str] = {
     "submit_filing": "filing",
     "edit_terms": "edit_terms",
 }
+#: the action in the path -> its lifecycle event (EVENT_ACTIONS read the other way)
+ACTION_EVENTS: dict[str, str] = {action: event for event, action in EVENT_ACTIONS.items()}
 BACK_OFFICE_ACTIONS: dict[str, str] = {
     "qualification_approve": "qualification",
     "qualification_reject": "qualification",
@@ -77,14 +80,6 @@ ISZ_NAMES = {
     "sms": "提交短信验证码",
     "confirm": "确认签署",
 }
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -218,7 +213,7 @@ class Platform:
         """The logged-in user behind a bearer token; 401 when none, forged or expired."""
         if token is None:
             raise ApiError(401, "unauthorized", "须先登录：缺少 Authorization: Bearer 令牌 / login required")
-        row = self.store.token(_sha(token), self.clock())
+        row = self.store.token(digest(token), self.clock())
         account = self.store.account(str(row["account_id"])) if row else None
         if row is None or account is None:
             raise ApiError(
@@ -235,7 +230,7 @@ class Platform:
         """The back office only: 401 without a valid token, 403 for a user's token."""
         if self.is_admin(token):
             return
-        if token is not None and self.store.token(_sha(token), self.clock()) is not None:
+        if token is not None and self.store.token(digest(token), self.clock()) is not None:
             raise ApiError(403, "forbidden", "后台接口只供后台使用，用户令牌不能访问 / back office only")
         raise ApiError(401, "unauthorized", "须使用后台令牌 / the back office token is required")
 
@@ -265,7 +260,7 @@ class Platform:
             if not self.store.use_sms_code(account["id"], "login", body.sms_code, self.clock()):
                 raise ApiError(401, "wrong_sms_code", "短信验证码不正确或已过期 / wrong or expired SMS code")
             sms_verified = True
-        elif not hmac.compare_digest(_sha(body.secret), str(account["secret_hash"])):
+        elif not hmac.compare_digest(digest(body.secret), str(account["secret_hash"])):
             raise wrong
         acting_for: str | None = None
         if body.institution_id:
@@ -282,7 +277,7 @@ class Platform:
         token = secrets.token_urlsafe(32)
         self.store.add_token(
             {
-                "token_hash": _sha(token),
+                "token_hash": digest(token),
                 "account_id": account["id"],
                 "acting_for": acting_for,
                 "login_method": body.method,
@@ -348,7 +343,7 @@ class Platform:
                 "capacity": body.capacity,
                 "can_use_isz": body.can_use_isz,
                 "blacklisted": body.blacklisted,
-                "secret_hash": _sha(secret),
+                "secret_hash": digest(secret),
                 "password_hash": hash_password(body.password) if body.password else None,
             }
         )
@@ -953,7 +948,7 @@ class Platform:
             "parties": parties,
             "terms": body.terms.model_dump(mode="json"),
         }
-        signatories = list(dict.fromkeys(p["account_id"] for p in parties if p.get("account_id")))
+        signatories = self._party_accounts({"parties": parties})
         self.store.add_contract(values, signatories, ("create", "draft", account["id"], "seller"))
         contract = self._contract(contract_id)
         events = self.store.events(contract_id)
@@ -997,14 +992,7 @@ class Platform:
     async def simple_action(self, caller: Caller, contract_id: str, action: str) -> dict[str, Any]:
         """generate, print, qualification, qualification/void, send-for-signing, filing."""
         contract, role = self._load(caller, contract_id)
-        event = {
-            "generate": "generate",
-            "print": "print",
-            "qualification": "apply_qualification",
-            "qualification/void": "void_qualification",
-            "send-for-signing": "send_for_signing",
-            "filing": "submit_filing",
-        }[action]
+        event = ACTION_EVENTS[action]
         change = Change()
         target = self._advance(contract, event, role)
         if event == "print":
@@ -1050,7 +1038,7 @@ class Platform:
             )
         contract = self._contract(contract_id)
         target = self._advance(contract, "offline_upload", role)
-        now = _now_iso()
+        now = now_iso()
         change = Change(
             fields={"signed_at": now},
             signatures=[(a, {"status": "signed", "signed_at": now}) for a in self._party_accounts(contract)],
@@ -1334,7 +1322,7 @@ class Platform:
             if not self.store.use_sms_code(account["id"], f"isz:{contract_id}", body.sms_code, self.clock()):
                 raise ApiError(422, "wrong_sms_code", "短信验证码不正确或已过期 / wrong or expired SMS code")
         elif body.step == "confirm":
-            values.update(status="signed", signed_at=_now_iso())
+            values.update(status="signed", signed_at=now_iso())
         others_pending = [
             s
             for s in self.store.signatures(contract_id)

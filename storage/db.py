@@ -86,7 +86,8 @@ class Message:
     at: str
 
 
-def _now_iso() -> str:
+def now_iso() -> str:
+    """Now, UTC, to the millisecond, as stored everywhere (``2026-11-25T02:20:00.000Z``)."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -172,7 +173,7 @@ class Store:
                     conn.execute(statement)
                 conn.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (number, name, _now_iso()),
+                    (number, name, now_iso()),
                 )
                 applied_now.append(number)
         return applied_now
@@ -203,7 +204,7 @@ class Store:
 
     # ------------------------------------------------------------------ sessions
     def create_session(self, session_id: str, state: dict[str, Any]) -> SessionRecord:
-        now = _now_iso()
+        now = now_iso()
         with self._tx() as conn:
             conn.execute(
                 "INSERT INTO sessions (id, state, version, last_seq, created_at, updated_at, expires_at) "
@@ -245,7 +246,7 @@ class Store:
         """Store the new state, the turn's messages and its events in one transaction; the new version."""
         turn = TurnWrite(session_id, state, expected_version, messages, events)
         with self._tx() as conn:
-            version = self._write_turn(conn, turn, _now_iso(), time.time() + self.ttl_seconds)
+            version = self._write_turn(conn, turn, now_iso(), time.time() + self.ttl_seconds)
         if messages:
             self._messages_added(session_id)
         return version
@@ -277,7 +278,7 @@ class Store:
         """Several turns in one transaction, each whole or not at all (a savepoint each): per turn,
         its new version or the exception that refused it (:class:`VersionConflict`, …), the
         others unharmed.  Raises only when the transaction itself fails (then none is stored)."""
-        now, expires = _now_iso(), time.time() + self.ttl_seconds
+        now, expires = now_iso(), time.time() + self.ttl_seconds
         results: list[int | Exception] = []
         with self._tx() as conn:
             for turn in turns:
@@ -327,7 +328,7 @@ class Store:
 
     def append_messages(self, session_id: str, messages: Sequence[NewMessage]) -> list[int]:
         """Messages that reach a conversation outside a turn (staff, platform); their seqs."""
-        now = _now_iso()
+        now = now_iso()
         with self._tx() as conn:
             row = conn.execute("SELECT last_seq FROM sessions WHERE id = ?", (session_id,)).fetchone()
             if row is None:
@@ -384,7 +385,7 @@ class Store:
                 "INSERT INTO telegram_chats (chat_id, session_id, last_pushed, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (chat_id) DO UPDATE SET session_id = excluded.session_id, "
                 "last_pushed = excluded.last_pushed, updated_at = excluded.updated_at",
-                (chat_id, session_id, row[0], _now_iso()),
+                (chat_id, session_id, row[0], now_iso()),
             )
 
     def telegram_unpushed(self) -> list[tuple[int, str, int]]:
@@ -401,7 +402,7 @@ class Store:
             conn.execute(
                 "UPDATE telegram_chats SET last_pushed = ?, updated_at = ? "
                 "WHERE chat_id = ? AND session_id = ? AND last_pushed < ?",
-                (seq, _now_iso(), chat_id, session_id, seq),
+                (seq, now_iso(), chat_id, session_id, seq),
             )
 
     # ------------------------------------------------------------------ events
@@ -409,7 +410,7 @@ class Store:
         with self._tx() as conn:
             conn.execute(
                 "INSERT INTO events (session_id, kind, data, at) VALUES (?, ?, ?, ?)",
-                (session_id, kind, _dumps(data or {}), _now_iso()),
+                (session_id, kind, _dumps(data or {}), now_iso()),
             )
 
     def events(self, session_id: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .db import Store, UnknownSession, _now_iso
+from .db import Store, UnknownSession, now_iso
 
 
 class SessionLinks:
@@ -25,7 +25,7 @@ class SessionLinks:
                 raise UnknownSession(session_id)
             conn.execute(
                 "INSERT OR IGNORE INTO session_accounts (session_id, account_id, linked_at) VALUES (?, ?, ?)",
-                (session_id, account_id, _now_iso()),
+                (session_id, account_id, now_iso()),
             )
 
     def unlink(self, session_id: str, account_id: str) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .db import StorageError, Store, _dumps, _now_iso
+from .db import StorageError, Store, _dumps, now_iso
 
 _JSON_COLUMNS = ("steps", "parties", "terms", "uploaded_by")
 _BOOL_COLUMNS = (
@@ -120,14 +120,14 @@ class PlatformStore:
 
     # ------------------------------------------------------------------ accounts
     def add_account(self, values: dict[str, Any]) -> None:
-        self._insert_one("platform_accounts", {**values, "created_at": _now_iso()})
+        self._insert_one("platform_accounts", {**values, "created_at": now_iso()})
 
     def account(self, account_id: str) -> dict[str, Any] | None:
         return self._one("SELECT * FROM platform_accounts WHERE id = ?", (account_id,))
 
     # ------------------------------------------------------------------ tokens
     def add_token(self, values: dict[str, Any]) -> None:
-        self._insert_one("platform_tokens", {**values, "created_at": _now_iso()})
+        self._insert_one("platform_tokens", {**values, "created_at": now_iso()})
 
     def token(self, token_hash: str, now: float) -> dict[str, Any] | None:
         """The login behind a token, unless it is unknown or expired."""
@@ -151,7 +151,7 @@ class PlatformStore:
                 "code": code,
                 "purpose": purpose,
                 "expires_at": expires_at,
-                "at": _now_iso(),
+                "at": now_iso(),
             },
         )
 
@@ -175,7 +175,7 @@ class PlatformStore:
 
     # ------------------------------------------------------------------ agents of a legal person
     def add_binding(self, binding_id: str, legal_person_id: str, agent_id: str) -> None:
-        now = _now_iso()
+        now = now_iso()
         self._insert_one(
             "platform_bindings",
             {
@@ -208,7 +208,7 @@ class PlatformStore:
         with self.store._tx() as conn:
             conn.execute(
                 "UPDATE platform_bindings SET status = ?, updated_at = ? WHERE id = ?",
-                (status, _now_iso(), binding_id),
+                (status, now_iso(), binding_id),
             )
 
     # ------------------------------------------------------------------ registry
@@ -216,7 +216,7 @@ class PlatformStore:
         """A property and its owners; :class:`StorageError` if the certificate is already registered."""
         try:
             with self.store._tx() as conn:
-                self._insert(conn, "platform_properties", {**values, "created_at": _now_iso()})
+                self._insert(conn, "platform_properties", {**values, "created_at": now_iso()})
                 for index, owner in enumerate(owners):
                     self._insert(
                         conn, "platform_owners", {**owner, "property_id": values["id"], "idx": index}
@@ -247,7 +247,7 @@ class PlatformStore:
                 "owner_account_id": owner_account_id,
                 "agent_account_id": agent_account_id,
                 "property_id": property_id,
-                "created_at": _now_iso(),
+                "created_at": now_iso(),
             },
         )
 
@@ -260,7 +260,7 @@ class PlatformStore:
 
     # ------------------------------------------------------------------ title checks
     def add_title_check(self, values: dict[str, Any]) -> None:
-        self._insert_one("platform_title_checks", {**values, "at": _now_iso()})
+        self._insert_one("platform_title_checks", {**values, "at": now_iso()})
 
     def last_title_check(
         self, account_id: str, acting_for: str | None, property_id: str
@@ -276,7 +276,7 @@ class PlatformStore:
         self, values: dict[str, Any], signatures: Iterable[str], event: tuple[str, str, str, str]
     ) -> None:
         """A new contract, its (pending) signatures and its creation event, together."""
-        now = _now_iso()
+        now = now_iso()
         with self.store._tx() as conn:
             self._insert(conn, "platform_contracts", {**values, "created_at": now, "updated_at": now})
             for account_id in signatures:
@@ -351,7 +351,7 @@ class PlatformStore:
 
         :class:`StatusConflict` when another request changed the status first.
         """
-        now = _now_iso()
+        now = now_iso()
         recorded: dict[str, Any] | None = None
         with self.store._tx() as conn:
             columns = dict(change.fields)

@@ -21,18 +21,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import argon2
 
-from .db import StorageError, Store
+from .db import StorageError, Store, now_iso
 
 Role = Literal["agent", "supervisor"]
 ROLES: tuple[Role, ...] = ("agent", "supervisor")
@@ -118,10 +115,6 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 # ---------------------------------------------------------------------------- the store
 class StaffStore:
     """Staff tables of one SQLite file. Safe to share between threads (one lock)."""
@@ -129,26 +122,17 @@ class StaffStore:
     def __init__(self, path: str | Path) -> None:
         self._store = Store(path)  # opens like the assistant's store and applies the migrations
         self.db = self._store.db
-        self._lock = threading.RLock()
 
     def close(self) -> None:
         self._store.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[Any]:
-        with self._lock:
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[Any]:
+        """One write transaction on the store's connection, under its lock (``Store._tx``)."""
+        return self._store._tx()
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return list(self.db.conn.execute(sql, params).fetchall())
+        """Rows of one query on the store's read connection (``Store._read``)."""
+        return [tuple(row) for row in self._store._read(sql, params)]
 
     # ------------------------------------------------------------------ accounts
     def add(self, username: str, role: Role, password_hash: str) -> None:
@@ -157,7 +141,7 @@ class StaffStore:
                 raise StaffError(f"staff member {username!r} already exists")
             conn.execute(
                 "INSERT INTO staff (username, role, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
-                (username, role, password_hash, _now_iso()),
+                (username, role, password_hash, now_iso()),
             )
 
     def accounts(self) -> list[StaffAccount]:
@@ -199,7 +183,7 @@ class StaffStore:
             conn.execute("DELETE FROM staff_tokens WHERE expires_at < ?", (time.time(),))
             conn.execute(
                 "INSERT INTO staff_tokens (token_hash, username, expires_at, created_at) VALUES (?, ?, ?, ?)",
-                (token_hash, username, expires_at, _now_iso()),
+                (token_hash, username, expires_at, now_iso()),
             )
 
     def remove_token(self, token_hash: str) -> bool:
@@ -258,7 +242,7 @@ class StaffStore:
         with self._tx() as conn:
             conn.execute(
                 "INSERT INTO staff_audit (who, action, session_id, at, detail) VALUES (?, ?, ?, ?, ?)",
-                (who, action, session_id, _now_iso(), json.dumps(detail or {}, ensure_ascii=False)),
+                (who, action, session_id, now_iso(), json.dumps(detail or {}, ensure_ascii=False)),
             )
 
     def audit_entries(self, limit: int = 100, session_id: str | None = None) -> list[dict[str, Any]]:
@@ -318,6 +302,6 @@ class StaffStore:
             if row[0] is None:
                 conn.execute(
                     "UPDATE handoffs SET taken_by = ?, taken_at = ? WHERE session_id = ? AND closed_at IS NULL",
-                    (username, _now_iso(), session_id),
+                    (username, now_iso(), session_id),
                 )
         return "taken"

@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
+from dialogs.platform_client import multipart
 from rules.ids import gb11643_check_digit
 from signing import Platform, make_root_app
 from storage import Store
@@ -34,17 +35,6 @@ def resident_id(birth: str, serial: str = "123") -> str:
     """A valid 18-digit resident ID number (fictional) born on ``birth`` (YYYYMMDD)."""
     first17 = f"440305{birth}{serial}"
     return first17 + gb11643_check_digit(first17)
-
-
-def multipart(parts: dict[str, bytes]) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    out = bytearray()
-    for name, data in parts.items():
-        out += f"--{boundary}\r\n".encode()
-        out += f'Content-Disposition: form-data; name="{name}"; filename="{name}.pdf"\r\n'.encode()
-        out += b"Content-Type: application/pdf\r\n\r\n" + data + b"\r\n"
-    out += f"--{boundary}--\r\n".encode()
-    return bytes(out), f"multipart/form-data; boundary={boundary}"
 
 
 @dataclass
@@ -152,31 +142,17 @@ class Client:
         return dict(out)
 
 
+def _person(account: dict[str, Any]) -> dict[str, Any]:
+    keys = ("account_id", "origin", "name", "doc_type", "id_number")
+    return {**{k: account[k] for k in keys}, "type": "individual", "capacity": "full"}
+
+
 def owner_of(account: dict[str, Any], share: str = "1/1") -> dict[str, Any]:
-    return {
-        "account_id": account["account_id"],
-        "type": "individual",
-        "origin": account["origin"],
-        "capacity": "full",
-        "name": account["name"],
-        "doc_type": account["doc_type"],
-        "id_number": account["id_number"],
-        "share": share,
-    }
+    return {**_person(account), "share": share}
 
 
 def party_of(account: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "account_id": account["account_id"],
-        "type": "individual",
-        "origin": account["origin"],
-        "capacity": "full",
-        "name": account["name"],
-        "doc_type": account["doc_type"],
-        "id_number": account["id_number"],
-        "via_agent": False,
-        "can_use_isz": None,
-    }
+    return {**_person(account), "via_agent": False, "can_use_isz": None}
 
 
 TERMS = {"price_yuan": 3_000_000, "payment": "loan", "deposit_yuan": 100_000, "handover_date": "2030-06-30"}
