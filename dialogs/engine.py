@@ -29,7 +29,7 @@ from typing import Any, Protocol, cast
 from pydantic import BaseModel
 
 import rules
-from storage import NewMessage, Store, UnknownSession, VersionConflict
+from storage import NewMessage, SessionRecord, Store, UnknownSession, VersionConflict
 from storage.links import SessionLinks
 
 from . import yamlio
@@ -47,8 +47,8 @@ log = logging.getLogger("esf.engine")
 
 MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
 DEMO_ACCOUNTS_FILE = Path(__file__).with_name("demo_accounts.yaml")
-_RETRY_WORDS = {"重试", "再试", "再试一次", "重新试", "retry", "try again"}
 STATE_VERSION = 1
+SAVE_ATTEMPTS = 3  # a turn is worked out again on the fresh state when another door saved first
 FLOW_CONFIDENCE = 0.5  # below this a flow intent does not start a flow (no flow active)
 SWITCH_CONFIDENCE = 0.7  # mid-flow, a wish for another flow must be this clear …
 SWITCH_MIN_CHARS = 4  # … and this long: “六级” is a (bad) answer, “我要注销网签” a wish
@@ -221,17 +221,15 @@ class Assistant:
     ) -> Turn:
         """One turn. Raises :class:`UnknownSession` for an unknown or expired session only."""
         started = time.perf_counter()
-        for attempt in range(3):
+        for _ in range(SAVE_ATTEMPTS):
             record = self.store.load_session(session_id)
             ctx, messages = self._work(session_id, record.state, text, payload, lang)
             try:
                 self.store.save_turn(session_id, ctx.state, record.version, messages, ctx.events)
             except VersionConflict:
-                if attempt == 2:
-                    raise
-                continue
+                continue  # another door saved this session meanwhile: the turn again, on its state
             return self._turn_out(session_id, ctx, started)
-        raise AssertionError("unreachable")
+        raise VersionConflict(f"session {session_id[:6]}… changed {SAVE_ATTEMPTS} times during one turn")
 
     async def handle_async(
         self, session_id: str, text: str | None = None, payload: str | None = None, lang: str | None = None
@@ -239,29 +237,28 @@ class Assistant:
         """:meth:`handle` on an event loop: the same turn, its save group-committed with the turns
         of other sessions (:meth:`storage.Store.save_turn_async`); returns once it is on disk."""
         started = time.perf_counter()
-        for attempt in range(3):
-            record = self.store.load_session(session_id)
-            if self.platform is not None and record.state.get("platform"):
-                # a linked session may call the platform: blocking HTTP, off the event loop
-                ctx, messages = await asyncio.to_thread(
-                    self._work, session_id, record.state, text, payload, lang
-                )
-            else:
-                try:
-                    ctx, messages = self._work(session_id, record.state, text, payload, lang, may_block=False)
-                except _NeedsThread:  # e.g. logging in with a demo account: again, in a thread
-                    record = self.store.load_session(session_id)
-                    ctx, messages = await asyncio.to_thread(
-                        self._work, session_id, record.state, text, payload, lang
-                    )
+        for _ in range(SAVE_ATTEMPTS):
+            record, ctx, messages = await self._work_async(session_id, text, payload, lang)
             try:
                 await self.store.save_turn_async(session_id, ctx.state, record.version, messages, ctx.events)
             except VersionConflict:
-                if attempt == 2:
-                    raise
                 continue
             return self._turn_out(session_id, ctx, started)
-        raise AssertionError("unreachable")
+        raise VersionConflict(f"session {session_id[:6]}… changed {SAVE_ATTEMPTS} times during one turn")
+
+    async def _work_async(
+        self, session_id: str, text: str | None, payload: str | None, lang: str | None
+    ) -> tuple[SessionRecord, _Ctx, list[NewMessage]]:
+        """:meth:`_work` on the session's stored record without blocking the event loop: a turn
+        that may call the platform (blocking HTTP) runs in a thread."""
+        record = self.store.load_session(session_id)
+        if self.platform is not None and record.state.get("platform"):
+            return record, *await asyncio.to_thread(self._work, session_id, record.state, text, payload, lang)
+        try:
+            return record, *self._work(session_id, record.state, text, payload, lang, may_block=False)
+        except _NeedsThread:  # e.g. logging in with a demo account: again, in a thread, on a fresh
+            record = self.store.load_session(session_id)  # copy (the first try may have changed it)
+            return record, *await asyncio.to_thread(self._work, session_id, record.state, text, payload, lang)
 
     def _work(
         self,
@@ -448,7 +445,7 @@ class Assistant:
             if place:
                 ctx.say(self._t("handoff_place", ctx.lang, place=place))
         elif command == "language":
-            target = _language_named(text)
+            target = self.nlu.words.language_named(text)
             if target is not None:
                 self._set_language(ctx, target)
             else:
@@ -481,7 +478,7 @@ class Assistant:
             state["pending"] = None  # anything else: drop the question, treat the text normally
         step = self._current_step(state)
         if step is not None and step.act is not None and not state["handoff"]:
-            if button is None and normalize_text(text) in _RETRY_WORDS:
+            if button is None and self.nlu.words.is_retry(text):
                 self._run(ctx, self.flows[state["flow"]].index(step.id))
             elif button is not None or not self._digress(ctx, text):
                 self._ask_again_or_greet(ctx)
@@ -1157,17 +1154,6 @@ def _payload_flow_ok(payload: str, flows: dict[str, Flow]) -> bool:
     if payload.startswith("/flow "):
         return payload.split(" ", 1)[1] in flows
     return True
-
-
-def _language_named(text: str) -> str | None:
-    low = normalize_text(text)
-    if any(w in low for w in ("english", "英文", "英语")):
-        return "en"
-    if any(w in text for w in ("繁體", "繁体", "正體")):
-        return "zh-Hant"
-    if any(w in low for w in ("简体", "中文", "chinese")):
-        return "zh"
-    return None
 
 
 def _yes_no(parse: Parse | None) -> bool | None:

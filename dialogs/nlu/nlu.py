@@ -23,6 +23,7 @@ from .data import DATA_DIR, load_commands, load_intents
 from .entities import extract_entities
 from .models import Entity, Parse
 from .normalize import normalize_text
+from .words import WORDS_FILE, Words
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +67,11 @@ class NLU:
         commands: CommandTable,
         *,
         threshold: float = CONFIDENCE_THRESHOLD,
+        words: Words | None = None,
     ) -> None:
         self.model = model
         self.commands = commands
+        self.words = words if words is not None else Words.load()  # retry, language names
         self.threshold = threshold
         self._cached = lru_cache(maxsize=CACHE_SIZE)(self._parse)
 
@@ -90,7 +93,8 @@ class NLU:
         intents = load_intents(folder)
         commands = load_commands(folder)
         model = train_cached(training_examples(intents, commands), use_cache=use_cache)
-        return cls(model, CommandTable(commands))
+        words = Words.load(folder) if (folder / WORDS_FILE).is_file() else None
+        return cls(model, CommandTable(commands), words=words)
 
     @property
     def intents(self) -> tuple[str, ...]:
