@@ -250,45 +250,35 @@ def cancel_unfiled(inp: CancelUnfiledInput) -> CancelUnfiledOutput:
     (False, False, [])
     """
     if inp.signed:
-        zh, en = _text("unfiled_case1")
-        return CancelUnfiledOutput(
-            covered=True,
-            allowed=True,
-            prerequisite=None,
-            who_can_apply=list(BOTH_PARTIES),
-            needs_confirmation=True,
-            message=zh,
-            message_en=en,
-        )
+        return _unfiled(("unfiled_case1",), allowed=True, confirm=True)
     case, confirm = _without_code(inp.signing, inp.downloaded)
     if inp.qualification_code_applied:
-        zh, en = _text("unfiled_case2", f"then_{case or 'uncovered'}")
-        return CancelUnfiledOutput(
-            covered=True,
+        return _unfiled(
+            ("unfiled_case2", f"then_{case or 'uncovered'}"),
             allowed=False,
+            confirm=confirm,
             prerequisite="buyer_voids_qualification_code",
-            who_can_apply=list(BOTH_PARTIES),
-            needs_confirmation=confirm,
-            message=zh,
-            message_en=en,
         )
     if case is None:
-        zh, en = _text("unfiled_uncovered")
-        return CancelUnfiledOutput(
-            covered=False,
-            allowed=False,
-            prerequisite=None,
-            who_can_apply=[],
-            needs_confirmation=False,
-            message=zh,
-            message_en=en,
-        )
-    zh, en = _text(f"unfiled_{case}")
+        return _unfiled(("unfiled_uncovered",), allowed=False, confirm=False, covered=False)
+    return _unfiled((f"unfiled_{case}",), allowed=True, confirm=confirm)
+
+
+def _unfiled(
+    keys: tuple[str, ...],
+    *,
+    allowed: bool,
+    confirm: bool,
+    covered: bool = True,
+    prerequisite: str | None = None,
+) -> CancelUnfiledOutput:
+    """The answer with the texts of ``keys``; either party may apply where the manual covers the case."""
+    zh, en = _text(*keys)
     return CancelUnfiledOutput(
-        covered=True,
-        allowed=True,
-        prerequisite=None,
-        who_can_apply=list(BOTH_PARTIES),
+        covered=covered,
+        allowed=allowed,
+        prerequisite=prerequisite,
+        who_can_apply=list(BOTH_PARTIES) if covered else [],
         needs_confirmation=confirm,
         message=zh,
         message_en=en,
