@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--show", type=int, default=15, help="misses to print")
     ev.add_argument(
         "--set", dest="which", choices=sorted(SETS), default="main",
-        help="main: tests/data/faq_eval_*.yaml; heldout: the set written blind (faq_heldout*.yaml)",
+        help="main: tests/data/faq_eval_*.yaml; heldout: the set written blind (faq_heldout*.yaml); fresh: written blind after all tuning (faq_fresh*.yaml)",
     )  # fmt: skip
     args = parser.parse_args(argv)
 

@@ -49,6 +49,8 @@ SETS = {
     "main": ("faq_eval_*.yaml", "faq_out_of_scope.yaml"),
     # written blind, after the main set and before the tuning it guided (tests/data/faq_heldout*.yaml)
     "heldout": ("faq_heldout.yaml", "faq_heldout_out_of_scope.yaml"),
+    # written blind from the manual on 2026-11-25 after all tuning; scored once, never tuned on
+    "fresh": ("faq_fresh.yaml", "faq_fresh_out_of_scope.yaml"),
 }
 
 
