@@ -33,8 +33,14 @@ Readings the manual leaves open, taken here:
   voiding, 4) are allowed from every unfiled state that is not ``cancelled`` or
   ``completed``.  Which of the two applies depends on facts this machine does not
   hold (signatures, the 购房资格码, downloads): the caller decides it with
-  :func:`rules.cancel.cancel_unfiled` first.  Likewise whether anyone has signed
-  yet before ``void_qualification`` is the caller's concern.
+  :func:`rules.cancel.cancel_unfiled` first.
+* ``void_qualification`` is refused once any party has signed (``already_signed``:
+  a signed contract is cancelled under case 1 of manual 7); the caller supplies that
+  fact (:attr:`ContractFacts.anyone_signed`).
+* ``upload_notarization`` (5.4.5.1) is a self-loop on a signed, unfiled contract with
+  an overseas party (offline by :class:`ContractFacts`) until the notarisation is
+  recorded: not applicable without an overseas party (``not_applicable``), and not
+  offered again once ``notarized`` (``already_notarized``).
 """
 
 from __future__ import annotations
@@ -84,10 +90,20 @@ Event = Literal[
     "cancellation_approve",
     "cancellation_reject",
     "edit_terms",
+    "upload_notarization",
 ]
 Trigger = Action | Literal["back_office", "isz"]
 AdvanceRole = Literal["buyer", "seller", "counter_staff", "back_office", "isz"]
-ErrorCode = Literal["forbidden", "wrong_status", "notarization_required", "unknown_event", "bad_kind"]
+ErrorCode = Literal[
+    "forbidden",
+    "wrong_status",
+    "notarization_required",
+    "already_signed",
+    "not_applicable",
+    "already_notarized",
+    "unknown_event",
+    "bad_kind",
+]
 
 STATUSES: tuple[Status, ...] = get_args(Status)
 EVENTS: tuple[Event, ...] = get_args(Event)
@@ -133,6 +149,7 @@ EVENT_NAMES: dict[Event, tuple[str, str]] = {
     "cancellation_approve": ("通过注销审核", "approve the cancellation"),
     "cancellation_reject": ("不通过注销审核", "reject the cancellation"),
     "edit_terms": ("编辑合同条款", "edit the contract terms"),
+    "upload_notarization": ("上传涉外合同公证材料", "upload the foreign-related contract notarisation"),
 }
 
 # code -> (Chinese, English).  All texts of this module live here.
@@ -175,6 +192,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "contract and have it notarised as a foreign-related contract at a notary office, then "
         "file it (manual 5.4.5.1).",
     ),
+    "already_signed": (
+        "已有当事人签署合同，不能再作废购房资格码；已签署的合同按手册7情况1注销（手册7）。",
+        "A party has already signed the contract, so the purchase qualification code can no longer "
+        "be voided; a signed contract is cancelled under case 1 of manual 7 (manual 7).",
+    ),
+    "already_notarized": (
+        "涉外合同公证已上传，无需再次上传，可以提交备案（手册5.4.5.1）。",
+        "The foreign-related contract notarisation is already uploaded; there is nothing more to "
+        "upload, the contract can be filed (manual 5.4.5.1).",
+    ),
     # Guards on the contract's facts that no transition of the event satisfies.
     "guard_online": (
         "只有线上签署的合同才能{event}；本合同为线下签署：下载合同、承诺书，买卖双方签署后上传"
@@ -207,6 +234,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "非住宅无需买方申请购房资格审查，也没有购房资格码，不能{event}（手册5.3、5.4流程（非住宅））。",
         "Non-residential property needs no purchase qualification review and has no qualification "
         "code, so you cannot {event} (manual 5.3, 5.4, non-residential flow).",
+    ),
+    "guard_overseas": (
+        "涉外合同公证只适用于有境外当事人的线下签署合同（手册5.4.5.1）。",
+        "The foreign-related contract notarisation applies only to an offline contract with a party "
+        "from outside the mainland (manual 5.4.5.1).",
     ),
     "guard_non_residential": (
         "{event}不适用于本合同的用途（手册5.3、5.4）。",
@@ -310,7 +342,10 @@ class Transition:
     ``trigger`` is a :mod:`rules.permission` action code for user events, or
     ``"back_office"`` / ``"isz"``.  The guards (``None``: any) are on the contract's
     facts; ``kind`` selects by the cancellation's kind; ``notarization`` means an
-    offline contract with an overseas party must be notarised first (5.4.5.1).
+    offline contract with an overseas party must be notarised first (5.4.5.1);
+    ``overseas`` means the event applies only with an overseas party, and
+    ``until_notarized`` only until the notarisation is recorded (5.4.5.1);
+    ``unsigned`` means no party may have signed yet (7).
     ``needs`` is the message code saying what must be true first.
     """
 
@@ -325,6 +360,9 @@ class Transition:
     filing_required: bool | None = None
     kind: CancelKind | None = None
     notarization: bool = False
+    overseas: bool = False
+    until_notarized: bool = False
+    unsigned: bool = False
 
 
 def _t(
@@ -340,6 +378,9 @@ def _t(
     filing_required: bool | None = None,
     kind: CancelKind | None = None,
     notarization: bool = False,
+    overseas: bool = False,
+    until_notarized: bool = False,
+    unsigned: bool = False,
 ) -> Transition:
     return Transition(
         event,
@@ -353,6 +394,9 @@ def _t(
         filing_required,
         kind,
         notarization,
+        overseas,
+        until_notarized,
+        unsigned,
     )
 
 
@@ -407,7 +451,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("qualification_reject", ("qualification_pending",), "qualification_rejected", "back_office",
        "5.4.3", "needs_qualification_pending", usage="residential"),
     _t("void_qualification", QUALIFIED, "text_generated", "void_qualification", "7",
-       "needs_qualification_code", usage="residential"),
+       "needs_qualification_code", usage="residential", unsigned=True),
     _t("upload_commitment", ("qualification_approved",), "commitment_uploaded", "upload_commitment",
        "5.3.4", "needs_qualification_approved",
        signing="online", usage="residential", filing_required=True),
@@ -438,6 +482,8 @@ TRANSITIONS: tuple[Transition, ...] = (
        kind="cancel_filing"),
     *_loops("cancellation_reject", ("filed",), "back_office", "8.2.7", "needs_filed_review"),
     *_loops("edit_terms", EDITABLE, "edit_terms", "6.2", "needs_editable"),
+    *(_t("upload_notarization", (s,), s, "upload_notarization", "5.4.5.1", "needs_signed",
+         overseas=True, until_notarized=True) for s in ("signed", "filing_cancelled")),
 )
 # fmt: on
 
@@ -473,6 +519,8 @@ class ContractFacts(BaseModel):
     filing_required: bool
     overseas_party: bool
     notarized: bool = False
+    #: some party has already signed (an i深圳 confirmation, or the offline upload)
+    anyone_signed: bool = False
 
     @property
     def filed(self) -> bool:
@@ -489,8 +537,9 @@ class ContractFacts(BaseModel):
 
 
 class TransitionError(Exception):
-    """An event refused: ``code`` is ``forbidden`` (the mock's 403), ``wrong_status`` or
-    ``notarization_required`` (409); ``unknown_event`` / ``bad_kind`` are the caller's bugs."""
+    """An event refused: ``code`` is ``forbidden`` (the mock's 403), ``wrong_status``,
+    ``notarization_required``, ``already_signed``, ``not_applicable`` or
+    ``already_notarized`` (409); ``unknown_event`` / ``bad_kind`` are the caller's bugs."""
 
     def __init__(self, code: ErrorCode, message: str, message_en: str) -> None:
         super().__init__(f"{code}: {message}")
@@ -534,6 +583,23 @@ def _first_failed_guard(t: Transition, facts: ContractFacts, kind: str | None) -
         return "guard_filing_required" if t.filing_required else "guard_no_filing"
     if t.usage is not None and t.usage != facts.usage:
         return f"guard_{t.usage}"
+    if t.overseas and not facts.overseas_party:
+        return "guard_overseas"
+    return None
+
+
+#: guard message code -> the error code it is refused with (``wrong_status`` otherwise)
+_GUARD_CODES: dict[str, ErrorCode] = {"guard_overseas": "not_applicable"}
+
+
+def _refused_in_status(t: Transition, facts: ContractFacts) -> TransitionError | None:
+    """The refusal of a transition whose status fits, for facts checked after the status."""
+    if t.notarization and facts.signing == "offline" and facts.overseas_party and not facts.notarized:
+        return _error("notarization_required", "notarization_required")
+    if t.until_notarized and facts.notarized:
+        return _error("already_notarized", "already_notarized")
+    if t.unsigned and facts.anyone_signed:
+        return _error("already_signed", "already_signed")
     return None
 
 
@@ -543,7 +609,10 @@ def advance(facts: ContractFacts, event: str, role: str, *, kind: str | None = N
     Raises :class:`TransitionError`: ``forbidden`` when the role may not trigger the
     event (checked first, with :func:`rules.permission.permission`), ``wrong_status``
     when the status or the contract's facts do not allow it now (the message says
-    what must happen first), ``notarization_required`` (5.4.5.1).  ``kind``
+    what must happen first), ``notarization_required`` (5.4.5.1: filing before the
+    notarisation), ``not_applicable`` / ``already_notarized`` (5.4.5.1: uploading a
+    notarisation without an overseas party, or again), ``already_signed`` (7: voiding
+    the qualification code once a party has signed).  ``kind``
     (``cancel_netsign`` / ``cancel_filing``) is needed by ``cancellation_approve`` only.
 
     >>> facts = ContractFacts(status="text_generated", signing="online", usage="residential",
@@ -574,11 +643,12 @@ def advance(facts: ContractFacts, event: str, role: str, *, kind: str | None = N
         assert failed is not None
         if failed == "bad_kind":
             raise _error("bad_kind", "bad_kind")
-        raise _error("wrong_status", failed, event=names)
+        raise _error(_GUARD_CODES.get(failed, "wrong_status"), failed, event=names)
     for t in fitting:
         if facts.status in t.sources:
-            if t.notarization and facts.signing == "offline" and facts.overseas_party and not facts.notarized:
-                raise _error("notarization_required", "notarization_required")
+            refusal = _refused_in_status(t, facts)
+            if refusal is not None:
+                raise refusal
             return t.target
     needs = MESSAGES[fitting[0].needs]
     raise _error("wrong_status", "wrong_status", status=STATUS_NAMES[facts.status], event=names, needs=needs)

@@ -47,6 +47,8 @@ FindingCode = Literal[
     "restriction_review",
 ]
 Purpose = Literal["title_check", "add_agent", "esign"]
+#: an account's real-name verification, as the platform keeps it (``none``: never verified)
+AccountRealname = Literal["online", "onsite", "none"]
 
 # --------------------------------------------------------------------------- texts
 
@@ -125,6 +127,23 @@ _FINDINGS: dict[str, tuple[FindingCode, str, str, str, str]] = {
         "(manual 5.2.1.1 item 4 and flowchart).",
         "退出后，代理人在深圳市房地产信息平台右上角点击【登录】，跳转到广东省统一身份认证平台，用粤省事扫码"
         "（或数字证书）方式重新登录，再进行房屋产权校验（手册第4章、5.2.1.1第4条）。",
+        "5.2.1.1",
+    ),
+    "password_login_not_onsite": (
+        "login_method",
+        "账号和密码方式登录只适用于在办事大厅现场实名核验的用户；线上实名核验的用户请用粤省事扫码"
+        "或数字证书登录（手册5.2.1.1、5.2.2）。",
+        "Account-and-password login is only for users verified on site at the service hall; users "
+        "verified online log in by 粤省事 (Yueshengshi) scan or a digital certificate (manual 5.2.1.1, 5.2.2).",
+        "在广东省统一身份认证平台选择粤省事扫码（或数字证书）方式登录（手册第4章）。",
+        "5.2.1.1",
+    ),
+    "password_login_sms": (
+        "sms_required",
+        "账号和密码方式登录须输入发送到注册手机号的短信验证码（先调用 sms/send）（手册5.2.1.1第3条）。",
+        "Account-and-password login needs the SMS verification code sent to the registered mobile "
+        "number (call sms/send first) (manual 5.2.1.1 item 3).",
+        "获取发送到注册手机号的短信验证码，连同账号和密码一起登录（手册5.2.1.1第3条）。",
         "5.2.1.1",
     ),
     "sms_required": (
@@ -343,6 +362,13 @@ class TitleCheckOutput(RuleOutput):
     notices: list[Finding]
 
 
+class PasswordLoginInput(RuleInput):
+    """An account-and-password login: the account's verification and whether an SMS code came."""
+
+    realname: AccountRealname
+    sms_verified: bool
+
+
 class RealnameLevelInput(RuleInput):
     level: int = Field(ge=0, le=5)
     purpose: Purpose
@@ -370,6 +396,33 @@ def _finding(key: str, section: str | None = None, **fields: Any) -> Finding:
     )
 
 
+def _password_problem(realname: str, sms_verified: bool) -> Literal["login_method", "sms_required"] | None:
+    """Account and password are only for users verified on site, and only with the SMS code
+    sent to the registered mobile (5.2.1.1 item 3, 5.2.2 校验按钮 1-2)."""
+    if realname != "onsite":
+        return "login_method"
+    if not sms_verified:
+        return "sms_required"
+    return None
+
+
+def password_login(inp: PasswordLoginInput) -> Finding | None:
+    """Why an account-and-password login is refused, or ``None`` when it may go ahead: the
+    platform's login (``platform-api.md``) asks the same as the title check does of it.
+
+    >>> password_login(PasswordLoginInput(realname="online", sms_verified=True)).code
+    'login_method'
+    >>> password_login(PasswordLoginInput(realname="onsite", sms_verified=False)).code
+    'sms_required'
+    >>> password_login(PasswordLoginInput(realname="onsite", sms_verified=True)) is None
+    True
+    """
+    problem = _password_problem(inp.realname, inp.sms_verified)
+    if problem is None:
+        return None
+    return _finding("password_login_not_onsite" if problem == "login_method" else "password_login_sms")
+
+
 def _login_findings(inp: TitleCheckInput) -> list[Finding]:
     """Login method and SMS code (5.2.1.1 items 3-4, 5.2.1.2 item 2, 5.2.2 校验按钮 1-2)."""
     if inp.login_method != "password":
@@ -377,9 +430,10 @@ def _login_findings(inp: TitleCheckInput) -> list[Finding]:
     if inp.login_identity == "other" and not inp.is_institution:
         return [_finding("login_method_agent")]
     section = "5.2.1.2" if inp.is_institution else "5.2.1.1"
-    if inp.realname == "online":
+    problem = _password_problem(inp.realname, inp.sms_verified)
+    if problem == "login_method":
         return [_finding("login_method_online", section)]
-    if not inp.sms_verified:
+    if problem == "sms_required":
         return [_finding("sms_required", section, item="2" if inp.is_institution else "3")]
     return []
 

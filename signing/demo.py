@@ -7,7 +7,8 @@ secrets are fixed and public (they are printed by ``python -m signing demo``):
 demo data is for rehearsing, never for real use.
 
 :func:`load_demo` is idempotent: what is already there (by its fixed id) is left
-alone, so ``make run`` can load it at every start (``mock.demo_data``).
+alone, so ``make run`` can load it at every start (``mock.demo_data``), except a demo
+password that no longer verifies (hashed by an older mock): it is hashed again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from rules.ids import gb11643_check_digit, gb32100_check_char
 from rules.title import TitleResult
+from storage.staff import hash_password, verify_password
 
 from . import models as m
 from .platform import Platform
@@ -243,11 +245,15 @@ def load_demo(platform: Platform) -> DemoReport:
     store = platform.store
     report = DemoReport()
     for account in ACCOUNTS:
-        if store.account(account.account_id) is None:
+        found = store.account(account.account_id)
+        if found is None:
             platform.seed_account(account.body, account_id=account.account_id, secret=account.secret)
             report.created.append(account.account_id)
-        else:
-            report.existing.append(account.account_id)
+            continue
+        report.existing.append(account.account_id)
+        if account.password and not verify_password(found["password_hash"], account.password):
+            # stored before the mock hashed with argon2 (scrypt then): the public demo password again
+            store.set_password_hash(account.account_id, hash_password(account.password))
     for prop in PROPERTIES:
         if store.property(prop.property_id) is None:
             platform.seed_property(prop.body(), property_id=prop.property_id)

@@ -21,6 +21,7 @@ forms, each marked as a mock and not an official text:
 
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import os
@@ -30,8 +31,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fontTools import ttLib  # type: ignore[import-untyped]
 from fpdf import FPDF
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 
 from dialogs.privacy import mask_number
 from rules.codes import DOC_TYPE_NAMES, ORIGIN_NAMES, SIGNING_NAMES, USAGE_NAMES
@@ -158,11 +160,37 @@ MOCK_NOTE = (
 )
 
 
+@functools.cache
+def _parsed_cjk_font() -> TTFFont:
+    """The CJK font as fpdf2 parses it (metrics, character map, glyph ids): once per process,
+    not once per PDF (the parse of a CJK collection is a third of a contract PDF's time)."""
+    font = find_cjk_font()
+    doc = FPDF()
+    doc.add_font("cjk", fname=font.path, collection_font_number=font.index)
+    parsed = doc.fonts["cjk"]
+    assert isinstance(parsed, TTFFont)
+    return parsed
+
+
+def _cjk_font() -> TTFFont:
+    """A document's own copy of :func:`_parsed_cjk_font`, sharing what rendering only reads
+    (metrics, widths, character map, glyph ids), with its own (lazily read) font file, because
+    writing the PDF subsets that in place, and its own empty subset and missing glyphs."""
+    parsed = _parsed_cjk_font()
+    font = copy.copy(parsed)
+    font.ttfont = ttLib.TTFont(
+        parsed.ttffile, recalcTimestamp=False, fontNumber=parsed.collection_font_number, lazy=True
+    )
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.subset = SubsetMap(font)
+    return font
+
+
 class _Doc(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(format="A4")
-        font = find_cjk_font()
-        self.add_font("cjk", fname=font.path, collection_font_number=font.index)
+        self.fonts["cjk"] = _cjk_font()  # what add_font("cjk", …) makes, without parsing the font again
         self.set_title(title)
         self.set_creator("esf-guide platform mock")
         self.set_auto_page_break(auto=True, margin=18)

@@ -15,7 +15,6 @@ assistant, which writes them into the linked conversations (``bot/notices.py``).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -36,13 +35,21 @@ from rules.lifecycle import STATUS_NAMES, ContractFacts, TransitionError, advanc
 from rules.parties import AllowedDocTypesInput, Party, SigningOptionsInput, allowed_doc_types, signing_options
 from rules.permission import ACTION_NAMES, Action, PermissionInput, permission
 from rules.steps import ContractStepsInput, contract_steps, filing_required
-from rules.title import RealnameLevelInput, TitleCheckInput, realname_level, title_check
+from rules.title import (
+    PasswordLoginInput,
+    RealnameLevelInput,
+    TitleCheckInput,
+    password_login,
+    realname_level,
+    title_check,
+)
 from storage.db import StorageError, now_iso
 from storage.platform import Change, PlatformStore, StatusConflict
-from storage.staff import digest
+from storage.staff import digest, hash_password, verify_password
 
 from . import models as m
 from .http import ApiError
+from .messages import ISZ_STEP_NAMES, msg
 
 log = logging.getLogger("esf.signing")
 
@@ -62,6 +69,7 @@ EVENT_ACTIONS: dict[str, str] = {
     "offline_upload": "offline-upload",
     "submit_filing": "filing",
     "edit_terms": "edit_terms",
+    "upload_notarization": "notarization",
 }
 #: the action in the path -> its lifecycle event (EVENT_ACTIONS read the other way)
 ACTION_EVENTS: dict[str, str] = {action: event for event, action in EVENT_ACTIONS.items()}
@@ -73,34 +81,10 @@ BACK_OFFICE_ACTIONS: dict[str, str] = {
 }
 SIGNED_AND_UNFILED = ("signed", "filing_cancelled")
 FIRST_CANCEL_PARTS = ("authorization", "application", "commitment", "agreement")
-ISZ_NAMES = {
-    "preview": "预览合同",
-    "realname": "实名认证",
-    "signature": "手写签名",
-    "sms": "提交短信验证码",
-    "confirm": "确认签署",
-}
-
-
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    """scrypt, as ``scrypt$<salt hex>$<hash hex>``.
-
-    >>> stored = hash_password("s3cret", bytes(16))
-    >>> verify_password("s3cret", stored), verify_password("other", stored)
-    (True, False)
-    """
-    salt = salt if salt is not None else secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**14, r=8, p=1, dklen=32)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        _, salt_hex, digest_hex = stored.split("$")
-        salt = bytes.fromhex(salt_hex)
-    except ValueError:
-        return False
-    return hmac.compare_digest(hash_password(password, salt).split("$")[2], digest_hex)
+#: refusals of :func:`rules.lifecycle.advance` answered 409 with its code (``forbidden`` is 403)
+CONFLICT_CODES = frozenset(
+    {"wrong_status", "notarization_required", "already_signed", "not_applicable", "already_notarized"}
+)
 
 
 def _new_id(prefix: str) -> str:
@@ -212,13 +196,11 @@ class Platform:
     def user(self, token: str | None) -> Caller:
         """The logged-in user behind a bearer token; 401 when none, forged or expired."""
         if token is None:
-            raise ApiError(401, "unauthorized", "须先登录：缺少 Authorization: Bearer 令牌 / login required")
+            raise ApiError(401, "unauthorized", msg("login_required"))
         row = self.store.token(digest(token), self.clock())
         account = self.store.account(str(row["account_id"])) if row else None
         if row is None or account is None:
-            raise ApiError(
-                401, "invalid_token", "登录令牌无效或已过期，请重新登录 / invalid or expired token"
-            )
+            raise ApiError(401, "invalid_token", msg("invalid_token"))
         acting = self.store.account(str(row["acting_for"])) if row["acting_for"] else None
         return Caller(account, acting, str(row["login_method"]), bool(row["sms_verified"]))
 
@@ -231,34 +213,29 @@ class Platform:
         if self.is_admin(token):
             return
         if token is not None and self.store.token(digest(token), self.clock()) is not None:
-            raise ApiError(403, "forbidden", "后台接口只供后台使用，用户令牌不能访问 / back office only")
-        raise ApiError(401, "unauthorized", "须使用后台令牌 / the back office token is required")
+            raise ApiError(403, "forbidden", msg("back_office_only"))
+        raise ApiError(401, "unauthorized", msg("admin_token_required"))
 
     # ================================================================== login and SMS
     async def login(self, body: m.LoginBody) -> dict[str, Any]:
-        wrong = ApiError(401, "wrong_credentials", "账号或登录凭证不正确 / wrong account or credentials")
+        wrong = ApiError(401, "wrong_credentials", msg("wrong_credentials"))
         account = self.store.account(body.account_id)
         if account is None:
             raise wrong
         sms_verified = False
         if body.method == "password":
-            if not account["password_hash"] or not verify_password(body.secret, account["password_hash"]):
+            if not verify_password(account["password_hash"], body.secret):
                 raise wrong
-            if account["realname"] != "onsite":
-                raise ApiError(
-                    403,
-                    "password_login_not_allowed",
-                    "账号和密码方式登录只适用于在办事大厅现场实名核验的用户；线上实名核验的用户请用粤省事扫码"
-                    "或数字证书登录（手册5.2.1.1、5.2.2）。",
-                )
-            if not body.sms_code:
-                raise ApiError(
-                    401,
-                    "sms_code_required",
-                    "账号和密码方式登录须输入发送到注册手机号的短信验证码（先调用 sms/send）（手册5.2.1.1第3条）。",
-                )
+            refused = password_login(
+                PasswordLoginInput(realname=account["realname"], sms_verified=bool(body.sms_code))
+            )
+            if refused is not None and refused.code == "login_method":
+                raise ApiError(403, "password_login_not_allowed", refused.message)
+            if refused is not None:
+                raise ApiError(401, "sms_code_required", refused.message)
+            assert body.sms_code is not None
             if not self.store.use_sms_code(account["id"], "login", body.sms_code, self.clock()):
-                raise ApiError(401, "wrong_sms_code", "短信验证码不正确或已过期 / wrong or expired SMS code")
+                raise ApiError(401, "wrong_sms_code", msg("wrong_sms_code"))
             sms_verified = True
         elif not hmac.compare_digest(digest(body.secret), str(account["secret_hash"])):
             raise wrong
@@ -266,13 +243,9 @@ class Platform:
         if body.institution_id:
             institution = self.store.account(body.institution_id)
             if institution is None or institution["kind"] != "legal_person":
-                raise ApiError(404, "unknown_institution", "没有这个机构账号 / no such institution")
+                raise ApiError(404, "unknown_institution", msg("unknown_institution"))
             if body.institution_id not in self.store.active_legal_persons(account["id"]):
-                raise ApiError(
-                    403,
-                    "not_bound",
-                    "该机构未添加您为经办人，或尚未确认绑定：法人添加经办人后，经办人须确认授权（手册1.3）。",
-                )
+                raise ApiError(403, "not_bound", msg("not_bound"))
             acting_for = body.institution_id
         token = secrets.token_urlsafe(32)
         self.store.add_token(
@@ -295,16 +268,16 @@ class Platform:
     async def send_login_sms(self, body: m.SmsSendBody) -> dict[str, Any]:
         account = self.store.account(body.account_id)
         if account is None:
-            raise ApiError(404, "unknown_account", "没有这个账号 / no such account")
+            raise ApiError(404, "unknown_account", msg("unknown_account"))
         code = f"{secrets.randbelow(10**6):06d}"
         minutes = max(1, int(self.sms_ttl_seconds // 60))
-        text = f"【广东省统一身份认证平台】您的登录验证码为{code}，{minutes}分钟内有效，请勿泄露。"
+        text = msg("sms_login", code=code, minutes=minutes)
         await self._send_sms(account["id"], text, code, "login")
         return {"sent": True, "mobile": mask_number(account["mobile"])}
 
     def sms_inbox(self, account_id: str) -> dict[str, Any]:
         if self.store.account(account_id) is None:
-            raise ApiError(404, "unknown_account", "没有这个账号 / no such account")
+            raise ApiError(404, "unknown_account", msg("unknown_account"))
         return {"messages": self.store.sms(account_id)}
 
     # ================================================================== seeding (back office)
@@ -312,7 +285,7 @@ class Platform:
     def _checked_id(doc_type: str, number: str, what: str) -> str:
         out = validate_id(ValidateIdInput.model_validate({"doc_type": doc_type, "number": number}))
         if not out.valid or out.normalized is None:
-            raise ApiError(422, "invalid_id_number", f"{what}：{out.message}")
+            raise ApiError(422, "invalid_id_number", msg("field_message", where=what, message=out.message))
         return out.normalized
 
     def seed_account(
@@ -320,11 +293,7 @@ class Platform:
     ) -> dict[str, Any]:
         """A new account; ``account_id`` and ``secret`` are given only by the demo data (fixed, public)."""
         if (body.kind == "legal_person") != (body.doc_type == "uscc"):
-            raise ApiError(
-                422,
-                "invalid_doc_type",
-                "法人账号使用统一社会信用代码，个人账号使用个人证件 / doc_type does not fit kind",
-            )
+            raise ApiError(422, "invalid_doc_type", msg("invalid_doc_type"))
         number = self._checked_id(body.doc_type, body.id_number, "id_number")
         mobile = self._checked_id("mobile", body.mobile, "mobile")
         account_id = account_id or _new_id("acc")
@@ -354,16 +323,16 @@ class Platform:
             ValidateCertInput.model_validate({"cert_type": body.cert_type, "number": body.cert_number})
         )
         if not cert.valid or cert.normalized is None:
-            raise ApiError(422, "invalid_cert_number", f"cert_number：{cert.message}")
-        if body.industrial and body.usage == "residential":
             raise ApiError(
-                422, "invalid_input", "工业楼宇的用途不能是住宅 / an industrial building is not residential"
+                422, "invalid_cert_number", msg("field_message", where="cert_number", message=cert.message)
             )
+        if body.industrial and body.usage == "residential":
+            raise ApiError(422, "invalid_input", msg("industrial_not_residential"))
         owners = []
         for index, owner in enumerate(body.owners):
             if owner.account_id is not None and self.store.account(owner.account_id) is None:
                 raise ApiError(
-                    422, "unknown_account", f"owners.{index}.account_id：没有这个账号 / no such account"
+                    422, "unknown_account", msg("unknown_account_at", where=f"owners.{index}.account_id")
                 )
             owners.append(
                 {
@@ -378,22 +347,18 @@ class Platform:
         try:
             self.store.add_property({**values, "id": property_id, "cert_number": cert.normalized}, owners)
         except StorageError:
-            raise ApiError(
-                409, "already_registered", "该产权证书已登记 / this certificate is already registered"
-            ) from None
+            raise ApiError(409, "already_registered", msg("already_registered")) from None
         return {"property_id": property_id}
 
     def seed_link(self, body: m.LinkBody) -> dict[str, Any]:
         prop = self.store.property(body.property_id)
         if prop is None:
-            raise ApiError(404, "unknown_property", "没有这个房产 / no such property")
+            raise ApiError(404, "unknown_property", msg("unknown_property"))
         for field in ("owner_account_id", "agent_account_id"):
             if self.store.account(getattr(body, field)) is None:
-                raise ApiError(422, "unknown_account", f"{field}：没有这个账号 / no such account")
+                raise ApiError(422, "unknown_account", msg("unknown_account_at", where=field))
         if body.owner_account_id not in {o["account_id"] for o in prop["owners"]}:
-            raise ApiError(
-                422, "not_an_owner", "owner_account_id 不是该房产的权利人 / not an owner of this property"
-            )
+            raise ApiError(422, "not_an_owner", msg("not_an_owner"))
         link_id = _new_id("link")
         self.store.add_link(link_id, body.owner_account_id, body.agent_account_id, body.property_id)
         return {"link_id": link_id}
@@ -402,26 +367,20 @@ class Platform:
     def add_agent(self, caller: Caller, body: m.AgentBody) -> dict[str, Any]:
         account = caller.account
         if account is None or account["kind"] != "legal_person" or caller.acting_for is not None:
-            raise ApiError(
-                403, "not_a_legal_person", "只有法人账户以“法人登录”方式登录后才能添加经办人（手册1.3.1）。"
-            )
+            raise ApiError(403, "not_a_legal_person", msg("not_a_legal_person"))
         level = realname_level(RealnameLevelInput(level=account["level"], purpose="add_agent"))
         if not level.ok:
             raise ApiError(403, "level_too_low", level.message)
         agent = self.store.account(body.agent_account_id)
         if agent is None:
-            raise ApiError(404, "unknown_account", "没有这个经办人账号 / no such account")
+            raise ApiError(404, "unknown_account", msg("unknown_agent_account"))
         if agent["kind"] != "individual":
-            raise ApiError(
-                422, "not_an_individual", "经办人须为个人账号（手册1.3）/ an agent is an individual"
-            )
+            raise ApiError(422, "not_an_individual", msg("not_an_individual"))
         agent_level = realname_level(RealnameLevelInput(level=agent["level"], purpose="add_agent"))
         if not agent_level.ok:
             raise ApiError(422, "agent_level_too_low", agent_level.message)
         if self.store.bindings_between(account["id"], agent["id"]):
-            raise ApiError(
-                409, "already_bound", "已添加该经办人（待确认或已生效）/ this agent is already bound"
-            )
+            raise ApiError(409, "already_bound", msg("already_bound"))
         binding_id = _new_id("bind")
         self.store.add_binding(binding_id, account["id"], agent["id"])
         return {"binding_id": binding_id, "status": "pending"}
@@ -429,26 +388,24 @@ class Platform:
     def _binding(self, binding_id: str) -> dict[str, Any]:
         binding = self.store.binding(binding_id)
         if binding is None:
-            raise ApiError(404, "unknown_binding", "没有这个经办人授权 / no such binding")
+            raise ApiError(404, "unknown_binding", msg("unknown_binding"))
         return binding
 
     def confirm_agent(self, caller: Caller, binding_id: str) -> dict[str, Any]:
         binding = self._binding(binding_id)
         if caller.account is None or binding["agent_id"] != caller.account["id"] or caller.acting_for:
-            raise ApiError(403, "forbidden", "只有被添加的经办人本人可以确认授权（手册1.3.2）。")
+            raise ApiError(403, "forbidden", msg("confirm_by_agent_only"))
         if binding["status"] != "pending":
-            raise ApiError(
-                409, "wrong_status", f"授权状态为{binding['status']}，只有待确认的授权可以确认（手册1.3.2）。"
-            )
+            raise ApiError(409, "wrong_status", msg("binding_not_pending", status=binding["status"]))
         self.store.set_binding_status(binding_id, "active")
         return {"binding_id": binding_id, "status": "active"}
 
     def unbind_agent(self, caller: Caller, binding_id: str) -> dict[str, Any]:
         binding = self._binding(binding_id)
         if caller.account is None or binding["legal_person_id"] != caller.account["id"] or caller.acting_for:
-            raise ApiError(403, "forbidden", "只有法人账户可以解绑经办人（手册1.4）。")
+            raise ApiError(403, "forbidden", msg("unbind_by_legal_person_only"))
         if binding["status"] == "unbound":
-            raise ApiError(409, "wrong_status", "该经办人已解绑 / already unbound")
+            raise ApiError(409, "wrong_status", msg("already_unbound"))
         self.store.set_binding_status(binding_id, "unbound")
         return {"binding_id": binding_id, "status": "unbound"}
 
@@ -474,9 +431,7 @@ class Platform:
         number = cert.normalized if cert.valid and cert.normalized else body.cert_number.strip()
         prop = self.store.find_property(body.cert_type, number, body.region)
         if prop is None:
-            raise ApiError(
-                404, "unknown_certificate", "登记簿中没有这个产权证书 / no such certificate in the registry"
-            )
+            raise ApiError(404, "unknown_certificate", msg("unknown_certificate"))
         owners: list[dict[str, Any]] = prop["owners"]
         institution = caller.acting_for
         identity = institution or account
@@ -537,7 +492,7 @@ class Platform:
     def _contract(self, contract_id: str) -> dict[str, Any]:
         contract = self.store.contract(contract_id)
         if contract is None:
-            raise ApiError(404, "unknown_contract", "没有这个合同 / no such contract")
+            raise ApiError(404, "unknown_contract", msg("unknown_contract"))
         return contract
 
     @staticmethod
@@ -562,15 +517,12 @@ class Platform:
     def _party_role(self, contract: dict[str, Any], caller: Caller) -> str:
         role = self.role_of(contract, caller)
         if role is None:
-            raise ApiError(
-                403,
-                "not_a_party",
-                "您不是该合同的当事人，不能查看或操作 / you are not a party to this contract",
-            )
+            raise ApiError(403, "not_a_party", msg("not_a_party"))
         return role
 
     @staticmethod
-    def facts(contract: dict[str, Any]) -> ContractFacts:
+    def facts(contract: dict[str, Any], signatures: list[dict[str, Any]]) -> ContractFacts:
+        """What :mod:`rules.lifecycle` decides on: the contract's record and its ``signatures``."""
         return ContractFacts(
             status=contract["status"],
             signing=contract["signing"],
@@ -578,6 +530,7 @@ class Platform:
             filing_required=contract["filing_required"],
             overseas_party=contract["overseas_party"],
             notarized=contract["notarized"],
+            anyone_signed=any(s["status"] == "signed" for s in signatures),
         )
 
     @staticmethod
@@ -605,12 +558,13 @@ class Platform:
             raise ApiError(403, "forbidden", verdict.message)
 
     def _advance(self, contract: dict[str, Any], event: str, role: str, kind: str | None = None) -> str:
+        facts = self.facts(contract, self.store.signatures(contract["id"]))
         try:
-            return str(advance(self.facts(contract), event, role, kind=kind))
+            return str(advance(facts, event, role, kind=kind))
         except TransitionError as exc:
             if exc.code == "forbidden":
                 raise ApiError(403, "forbidden", exc.message) from None
-            if exc.code in ("wrong_status", "notarization_required"):
+            if exc.code in CONFLICT_CODES:
                 raise ApiError(409, exc.code, exc.message) from None
             raise
 
@@ -656,7 +610,7 @@ class Platform:
     ) -> list[str]:
         """The actions ``role`` may take now; ``cancellation`` and ``signatures`` are the
         contract's open cancellation and signatures, read once by :meth:`view`."""
-        facts = self.facts(contract)
+        facts = self.facts(contract, signatures)
         if role is None:  # the back office
             office = {
                 BACK_OFFICE_ACTIONS[e]
@@ -670,25 +624,13 @@ class Platform:
             return sorted(office)
         events = _allowed_events(facts, role)
         out: list[str] = []
-        anyone_signed = any(s["status"] == "signed" for s in signatures)
         for event in events:
             action = EVENT_ACTIONS.get(event)
-            if action == "qualification/void" and anyone_signed:
-                continue
             if action is not None:
                 out.append(action)
         status = contract["status"]
-        unfiled_open = status in SIGNED_AND_UNFILED
         if (
-            unfiled_open
-            and contract["signing"] == "offline"
-            and contract["overseas_party"]
-            and not contract["notarized"]
-            and self._permitted(contract, role, "upload_notarization")
-        ):
-            out.append("notarization")
-        if (
-            unfiled_open
+            status in SIGNED_AND_UNFILED
             and contract["filing_required"]
             and self._permitted(contract, role, "upload_filing_materials")
         ):
@@ -784,9 +726,9 @@ class Platform:
 
     def list_contracts(self, caller: Caller) -> dict[str, Any]:
         out = []
-        for contract in self.store.contracts():
+        for contract in self.store.contracts_of(sorted(caller.keys)):
             role = self.role_of(contract, caller)
-            if role is not None and contract["status"] != "cancelled":
+            if role is not None:
                 out.append(self.view(contract, role, caller))
         return {"contracts": out}
 
@@ -829,13 +771,17 @@ class Platform:
         if body.account_id is not None:
             account = self.store.account(body.account_id)
             if account is None:
-                raise ApiError(422, "unknown_account", f"{where}.account_id：没有这个账号 / no such account")
+                raise ApiError(422, "unknown_account", msg("unknown_account_at", where=f"{where}.account_id"))
         if role == "buyer":
             allowed = allowed_doc_types(
                 AllowedDocTypesInput(role="buyer", type=body.type, origin=body.origin)
             )
             if body.doc_type not in allowed.doc_types:
-                raise ApiError(422, "doc_type_not_allowed", f"{where}.doc_type：{allowed.message}")
+                raise ApiError(
+                    422,
+                    "doc_type_not_allowed",
+                    msg("field_message", where=f"{where}.doc_type", message=allowed.message),
+                )
         number = self._checked_id(body.doc_type, body.id_number, f"{where}.id_number")
         can_use_isz = body.can_use_isz
         if can_use_isz is None:
@@ -852,19 +798,17 @@ class Platform:
         assert account is not None
         prop = self.store.property(body.property_id)
         if prop is None:
-            raise ApiError(404, "unknown_property", "没有这个房产 / no such property")
+            raise ApiError(404, "unknown_property", msg("unknown_property"))
         acting_for = caller.acting_for["id"] if caller.acting_for else None
         check = self.store.last_title_check(account["id"], acting_for, prop["id"])
         if check is None or check["result"] == "blocked":
-            raise ApiError(
-                403,
-                "title_check_required",
-                "只有通过房屋产权校验的权利人（或已关联的代理人、机构经办人）才能填写合同（手册5.2、5.3.1）。",
-            )
+            raise ApiError(403, "title_check_required", msg("title_check_required"))
         parties: list[dict[str, Any]] = []
         for index, seller in enumerate(body.sellers):
             if seller.owner_index >= len(prop["owners"]):
-                raise ApiError(422, "invalid_body", f"sellers.{index}.owner_index：该房产没有这个权利人")
+                raise ApiError(
+                    422, "invalid_body", msg("no_such_owner", where=f"sellers.{index}.owner_index")
+                )
             owner = prop["owners"][seller.owner_index]
             owner_account = self.store.account(owner["account_id"]) if owner["account_id"] else None
             agent = self._party(seller.agent, "agent", f"sellers.{index}.agent") if seller.agent else None
@@ -908,15 +852,11 @@ class Platform:
                 raise ApiError(
                     422,
                     "online_not_allowed",
-                    "本合同不能线上签署，只能线下签署（手册5.3.1 选择合同签署方式）。",
+                    msg("online_not_allowed"),
                     [r.model_dump(mode="json") for r in options.reasons],
                 )
             if body.signing == "online" and any(not p.get("account_id") for p in parties):
-                raise ApiError(
-                    422,
-                    "account_required",
-                    "线上签署时每位买方和卖方都须用本人账号在i深圳签署：请为每一方填写 account_id（手册5.3.5.1）。",
-                )
+                raise ApiError(422, "account_required", msg("account_required"))
             required = filing_required(
                 prop["usage"],
                 bool(prop["industrial"]),
@@ -960,9 +900,7 @@ class Platform:
         try:
             return self.store.commit(contract["id"], contract["status"], change)
         except StatusConflict:
-            raise ApiError(
-                409, "conflict", "合同状态刚刚被其他操作改变，请刷新后重试 / the contract changed meanwhile"
-            ) from None
+            raise ApiError(409, "conflict", msg("conflict")) from None
 
     async def _move(
         self,
@@ -1000,12 +938,6 @@ class Platform:
         elif event == "apply_qualification":
             change.fields["qualification_code_applied"] = True
         elif event == "void_qualification":
-            if any(s["status"] == "signed" for s in self.store.signatures(contract_id)):
-                raise ApiError(
-                    409,
-                    "already_signed",
-                    "已有当事人签署合同，不能再作废购房资格码；已签署的合同按手册7情况1注销（手册7）。",
-                )
             change.fields["qualification_code_applied"] = False
             change.reset_signatures = self._party_accounts(contract)
         elif event == "send_for_signing":
@@ -1031,11 +963,7 @@ class Platform:
         parts = dict(await read())
         missing = [name for name in ("contract", "commitment") if name not in parts]
         if missing:
-            raise ApiError(
-                422,
-                "missing_part",
-                f"须上传经签署的合同（contract）和承诺书（commitment），缺少：{'、'.join(missing)}",
-            )
+            raise ApiError(422, "missing_part", msg("missing_signed_parts", missing="、".join(missing)))
         contract = self._contract(contract_id)
         target = self._advance(contract, "offline_upload", role)
         now = now_iso()
@@ -1060,13 +988,7 @@ class Platform:
         self._permit(contract, role, "upload_notarization")
         data = await read()
         contract = self._contract(contract_id)
-        if contract["signing"] != "offline" or not contract["overseas_party"]:
-            raise ApiError(
-                409,
-                "not_applicable",
-                "涉外合同公证只适用于有境外当事人的线下签署合同（手册5.4.5.1）。",
-            )
-        self._signed_unfiled(contract, "upload_notarization")
+        self._advance(contract, "upload_notarization", role)  # a self-loop: no status change, no event
         change = Change(
             fields={"notarized": True}, attachments=[("notarization", "notarization", data, caller.actor)]
         )
@@ -1082,7 +1004,9 @@ class Platform:
             raise ApiError(
                 409,
                 "wrong_status",
-                LIFECYCLE_MESSAGES["guard_filing_required"][0].format(event="上传备案材料"),
+                LIFECYCLE_MESSAGES["guard_filing_required"][0].format(
+                    event=ACTION_NAMES["upload_filing_materials"][0]
+                ),
             )
         self._signed_unfiled(contract, "upload_filing_materials")
         actor = caller.account["id"] if caller.account else None
@@ -1105,9 +1029,7 @@ class Platform:
         contract, role = self._load(caller, contract_id)
         self._advance(contract, "apply_cancel", role)  # role (403), then open status (409)
         if self.store.open_cancellation(contract_id) is not None:
-            raise ApiError(
-                409, "cancellation_pending", "该合同已有待处理的注销申请 / a cancellation is already pending"
-            )
+            raise ApiError(409, "cancellation_pending", msg("cancellation_pending"))
         actor = caller.actor
         if contract["status"] == "filed":
             decided = self._filed_cancel(contract, body.change)
@@ -1119,11 +1041,7 @@ class Platform:
             updated = await self._move(contract, "apply_cancel", role, actor, change=change)
             return self.view(updated, role, caller)
         if body.kind != "cancel_netsign":
-            raise ApiError(
-                409,
-                "kind_not_allowed",
-                "合同尚未备案，没有备案可注销：未备案合同按手册7注销网签（cancel_netsign）（手册7、8.1）。",
-            )
+            raise ApiError(409, "kind_not_allowed", msg("unfiled_cancel_netsign_only"))
         decided = self._unfiled_cancel(contract)
         if not decided.allowed:
             raise ApiError(409, decided.prerequisite or "cancel_not_allowed", decided.message)
@@ -1141,13 +1059,9 @@ class Platform:
         self._permit(contract, role, "confirm_cancel")
         cancellation = self.store.open_cancellation(contract_id)
         if cancellation is None or cancellation["status"] != "awaiting_confirmation":
-            raise ApiError(
-                409,
-                "no_cancellation",
-                "没有待确认的注销申请：须先由买卖双方任何一方申请注销网签，另一方才能确认（手册7）。",
-            )
+            raise ApiError(409, "no_cancellation", msg("no_cancellation_to_confirm"))
         if cancellation["applicant_role"] == role:
-            raise ApiError(403, "not_other_party", "注销申请须由另一方确认，申请方不能自行确认（手册7）。")
+            raise ApiError(403, "not_other_party", msg("not_other_party"))
         target = self._advance(contract, "cancel_confirmed", role)
         change = Change(cancellation={"status": "done"})
         updated = await self._move(
@@ -1158,12 +1072,7 @@ class Platform:
     def _filed_cancellation(self, contract: dict[str, Any], wanted: str) -> dict[str, Any]:
         cancellation = self.store.open_cancellation(contract["id"])
         if cancellation is None or cancellation["case_type"] != "filed" or cancellation["status"] != wanted:
-            raise ApiError(
-                409,
-                "no_cancellation",
-                "没有待上传材料的注销申请：已备案合同须先由买方或卖方申请注销网签或备案，再上传材料、提交审核"
-                "（手册8.2）。",
-            )
+            raise ApiError(409, "no_cancellation", msg("no_cancellation_awaiting_materials"))
         return cancellation
 
     async def cancellation_materials(
@@ -1180,13 +1089,10 @@ class Platform:
         if not uploaded or "identity" not in parts:
             missing = [p for p in needed if p not in parts]
             if missing:
-                raise ApiError(
-                    422,
-                    "missing_part",
-                    ("第一个上传材料的用户为申请人，须上传" if not uploaded else "须上传")
-                    + "、".join(needed)
-                    + f"；缺少：{'、'.join(missing)}（手册8.2.3、8.2.4、8.2.7）。",
-                )
+                names = {"needed": "、".join(needed), "missing": "、".join(missing)}
+                if uploaded:
+                    raise ApiError(422, "missing_part", msg("missing_cancel_parts", **names))
+                raise ApiError(422, "missing_part", msg("missing_cancel_parts_applicant", **names))
         fields: dict[str, Any] = {"uploaded_by": [*uploaded, key] if key not in uploaded else uploaded}
         if not uploaded:
             fields.update(applicant_role=role, applicant_account=caller.actor)
@@ -1203,11 +1109,8 @@ class Platform:
         cancellation = self._filed_cancellation(contract, "awaiting_materials")
         missing = self._missing_materials(contract, list(cancellation["uploaded_by"]))
         if missing or not cancellation["uploaded_by"]:
-            raise ApiError(
-                409,
-                "materials_missing",
-                f"还有{len(missing) or '全部'}位当事人未上传注销材料：买方和卖方材料都上传后才能提交审核（手册8.2.7）。",
-            )
+            count = len(missing) or msg("all_parties")
+            raise ApiError(409, "materials_missing", msg("materials_missing", count=count))
         change = Change(cancellation={"status": "under_review"})
         updated = await self._move(contract, "submit_cancel", role, caller.actor, change=change)
         return self.view(updated, role, caller)
@@ -1221,10 +1124,11 @@ class Platform:
         contract = self._contract(contract_id)
         event = "qualification_approve" if approve else "qualification_reject"
         updated = await self._move(contract, event, "back_office", "back_office")
-        verdict = "已通过" if approve else "未通过"
-        await self._notify_parties(
-            updated, f"【深圳市房地产信息平台】合同{contract_id}的买方购房资格审查{verdict}。"
-        )
+        if approve:
+            text = msg("sms_qualification_approved", contract_id=contract_id)
+        else:
+            text = msg("sms_qualification_rejected", contract_id=contract_id)
+        await self._notify_parties(updated, text)
         return self.view(updated, None, None)
 
     async def review_filing(self, contract_id: str, approve: bool) -> dict[str, Any]:
@@ -1232,20 +1136,21 @@ class Platform:
         change = Change()
         if approve:
             year = datetime.now(UTC).year
-            change.fields["filing_stamp"] = f"深房备（{year}）第{secrets.randbelow(10**8):08d}号"
+            change.fields["filing_stamp"] = msg("filing_stamp", year=year, number=secrets.randbelow(10**8))
         event = "filing_approve" if approve else "filing_reject"
         updated = await self._move(contract, event, "back_office", "back_office", change=change)
-        verdict = (
-            f"已备案，备案号{updated['filing_stamp']}" if approve else "备案审核未通过，请补正材料后重新提交"
-        )
-        await self._notify_parties(updated, f"【深圳市房地产信息平台】合同{contract_id}{verdict}。")
+        if approve:
+            text = msg("sms_filing_approved", contract_id=contract_id, stamp=updated["filing_stamp"])
+        else:
+            text = msg("sms_filing_rejected", contract_id=contract_id)
+        await self._notify_parties(updated, text)
         return self.view(updated, None, None)
 
     async def review_cancellation(self, contract_id: str, approve: bool) -> dict[str, Any]:
         contract = self._contract(contract_id)
         cancellation = self.store.open_cancellation(contract_id)
         if cancellation is None or cancellation["status"] != "under_review":
-            raise ApiError(409, "no_cancellation", "没有已提交审核的注销申请（手册8.2.7）。")
+            raise ApiError(409, "no_cancellation", msg("no_cancellation_under_review"))
         event = "cancellation_approve" if approve else "cancellation_reject"
         kind = cancellation["kind"] if approve else None
         change = Change(cancellation={"status": "approved" if approve else "rejected"})
@@ -1257,11 +1162,7 @@ class Platform:
     async def transfer_accepted(self, contract_id: str, accepted: bool) -> dict[str, Any]:
         contract = self._contract(contract_id)
         if contract["status"] != "filed":
-            raise ApiError(
-                409,
-                "wrong_status",
-                "只有已备案合同才会被登记部门受理转移登记（手册8.1）/ the contract is not filed",
-            )
+            raise ApiError(409, "wrong_status", msg("transfer_needs_filed"))
         self._write(contract, Change(fields={"transfer_accepted": accepted}))
         return self.view(self._contract(contract_id), None, None)
 
@@ -1273,54 +1174,43 @@ class Platform:
         self._party_role(contract, caller)
         mine = [s for s in self.store.signatures(contract_id) if s["account_id"] == account["id"]]
         if not mine:
-            raise ApiError(
-                403, "not_a_signatory", "您不是该合同的签署人，不能签署 / you do not sign this contract"
-            )
+            raise ApiError(403, "not_a_signatory", msg("not_a_signatory"))
         signature = mine[0]
         if contract["status"] != "awaiting_signatures":
             zh = LIFECYCLE_MESSAGES["wrong_status"][0].format(
                 status=STATUS_NAMES[contract["status"]][0],
-                event="在i深圳签署",
+                event=msg("isz_sign_event"),
                 needs=LIFECYCLE_MESSAGES["needs_awaiting_signatures"][0],
             )
             raise ApiError(409, "wrong_status", zh)
         if signature["status"] == "signed":
-            raise ApiError(409, "already_signed", "您已确认签署该合同 / you have already signed")
+            raise ApiError(409, "already_signed", msg("you_already_signed"))
         done = signature["step"]
         expected = m.ISZ_STEPS[m.ISZ_STEPS.index(done) + 1] if done else m.ISZ_STEPS[0]
         if body.step != expected:
             raise ApiError(
-                409,
-                "out_of_order",
-                f"请按顺序签署：下一步是“{ISZ_NAMES[expected]}”（{expected}）：预览合同、实名认证、手写签名、"
-                "输入短信验证码、确认签署（手册5.3.5.1）。",
+                409, "out_of_order", msg("isz_out_of_order", name=ISZ_STEP_NAMES[expected], step=expected)
             )
         values: dict[str, Any] = {"step": body.step}
         if body.step == "realname":
             if not account["can_use_isz"]:  # the account's own i深圳 (platform-api.md)
-                raise ApiError(
-                    409,
-                    "isz_unavailable",
-                    "无法通过i深圳实人认证的，只能选择线下签署（手册5.3.5.1流程图）。",
-                )
+                raise ApiError(409, "isz_unavailable", msg("isz_unavailable"))
             if body.method is None:
-                raise ApiError(
-                    422, "method_required", "实名认证须选择“数字认证”或“腾讯云”方式（手册5.3.5.1）。"
-                )
+                raise ApiError(422, "method_required", msg("isz_method_required"))
             values["method"] = body.method
         elif body.step == "signature":
             code = f"{secrets.randbelow(10**6):06d}"
             await self._send_sms(
                 account["id"],
-                f"【i深圳】您正在签署二手房买卖合同，短信验证码为{code}，请勿泄露。",
+                msg("sms_isz", code=code),
                 code,
                 f"isz:{contract_id}",
             )
         elif body.step == "sms":
             if not body.sms_code:
-                raise ApiError(422, "sms_code_required", "手写签名后须输入短信验证码（手册5.3.5.1）。")
+                raise ApiError(422, "sms_code_required", msg("isz_sms_code_required"))
             if not self.store.use_sms_code(account["id"], f"isz:{contract_id}", body.sms_code, self.clock()):
-                raise ApiError(422, "wrong_sms_code", "短信验证码不正确或已过期 / wrong or expired SMS code")
+                raise ApiError(422, "wrong_sms_code", msg("wrong_sms_code"))
         elif body.step == "confirm":
             values.update(status="signed", signed_at=now_iso())
         others_pending = [

@@ -78,6 +78,21 @@ def _row(cursor: sqlite3.Cursor, row: tuple[Any, ...] | None) -> dict[str, Any] 
     return out
 
 
+def contract_members(values: dict[str, Any]) -> list[str]:
+    """The accounts a contract concerns (``platform_contract_members``): its creator, the
+    institution the creator acted for, and every party and party's agent with an account.
+
+    >>> contract_members({"creator_account_id": "a", "creator_acting_for": None,
+    ...     "parties": [{"account_id": "b", "agent": {"account_id": "c"}}, {"account_id": None}]})
+    ['a', 'b', 'c']
+    """
+    out = [values["creator_account_id"], values.get("creator_acting_for")]
+    for party in values["parties"]:
+        out.append(party.get("account_id"))
+        out.append((party.get("agent") or {}).get("account_id"))
+    return list(dict.fromkeys(a for a in out if a))
+
+
 def sha256_hex(data: bytes) -> str:
     """The content address of an upload.
 
@@ -124,6 +139,12 @@ class PlatformStore:
 
     def account(self, account_id: str) -> dict[str, Any] | None:
         return self._one("SELECT * FROM platform_accounts WHERE id = ?", (account_id,))
+
+    def set_password_hash(self, account_id: str, password_hash: str | None) -> None:
+        with self.store._tx() as conn:
+            conn.execute(
+                "UPDATE platform_accounts SET password_hash = ? WHERE id = ?", (password_hash, account_id)
+            )
 
     # ------------------------------------------------------------------ tokens
     def add_token(self, values: dict[str, Any]) -> None:
@@ -285,6 +306,10 @@ class PlatformStore:
                     "platform_signatures",
                     {"contract_id": values["id"], "account_id": account_id, "status": "pending"},
                 )
+            conn.executemany(
+                "INSERT INTO platform_contract_members (account_id, contract_id) VALUES (?, ?)",
+                [(account_id, values["id"]) for account_id in contract_members(values)],
+            )
             name, to_status, actor, role = event
             self._insert(
                 conn,
@@ -303,9 +328,20 @@ class PlatformStore:
     def contract(self, contract_id: str) -> dict[str, Any] | None:
         return self._one("SELECT * FROM platform_contracts WHERE id = ?", (contract_id,))
 
-    def contracts(self) -> list[dict[str, Any]]:
-        """Every contract, oldest first (the caller filters by party)."""
-        return self._all("SELECT * FROM platform_contracts ORDER BY created_at, id")
+    def contracts_of(
+        self, account_ids: Sequence[str], *, with_cancelled: bool = False
+    ) -> list[dict[str, Any]]:
+        """The contracts that concern any of ``account_ids`` (:func:`contract_members`), oldest
+        first; cancelled ones only ``with_cancelled``."""
+        if not account_ids:
+            return []
+        marks = ", ".join("?" for _ in account_ids)
+        status = "" if with_cancelled else "AND c.status != 'cancelled' "
+        return self._all(
+            "SELECT c.* FROM platform_contracts AS c WHERE c.id IN (SELECT contract_id FROM "
+            f"platform_contract_members WHERE account_id IN ({marks})) {status}ORDER BY c.created_at, c.id",
+            tuple(account_ids),
+        )
 
     def signatures(self, contract_id: str) -> list[dict[str, Any]]:
         return self._all(

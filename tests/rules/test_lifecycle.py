@@ -44,6 +44,7 @@ OFF_RES: dict[str, Any] = {"signing": "offline", "usage": "residential", "filing
 ON_NON: dict[str, Any] = {"signing": "online", "usage": "non_residential", "filing_required": True}
 OFF_NON: dict[str, Any] = {"signing": "offline", "usage": "non_residential", "filing_required": True}
 NO_FILING: dict[str, Any] = {"signing": "offline", "usage": "non_residential", "filing_required": False}
+OFF_RES_OVERSEAS: dict[str, Any] = {**OFF_RES, "overseas_party": True}
 
 
 def facts(status: str, kind: dict[str, Any] = ON_RES, **kw: Any) -> ContractFacts:
@@ -130,6 +131,8 @@ CASES: list[tuple[str, dict[str, Any], str, str, str, str | None, str]] = [
     ("8_2_7_cancellation_reject_stays_filed", ON_RES, "filed", "cancellation_reject", "back_office", None,
      "filed"),
     *[(f"6_2_edit_terms_in_{s}", ON_RES, s, "edit_terms", "seller", None, s) for s in EDITABLE],
+    *[(f"5_4_5_1_upload_notarization_stays_{s}", OFF_RES_OVERSEAS, s, "upload_notarization", "seller", None, s)
+      for s in ["signed", "filing_cancelled"]],
 ]  # fmt: skip
 
 
@@ -325,6 +328,56 @@ def test_5_4_5_1_no_notarization_without_overseas_party() -> None:
 def test_5_4_5_1_status_checked_before_notarization() -> None:
     f = ContractFacts(status="qualification_approved", overseas_party=True, **OFF_RES)
     assert refused(f, "submit_filing", "seller").code == "wrong_status"
+
+
+@pytest.mark.parametrize("status", ["signed", "filing_cancelled"])
+def test_5_4_5_1_notarization_is_offered_until_it_is_uploaded(status: str) -> None:
+    """The seller uploads the notarisation of a signed, unfiled contract with an overseas party, once."""
+    f = ContractFacts.model_validate({"status": status, **OFF_RES_OVERSEAS})
+    assert "upload_notarization" in allowed_events(f, "seller")
+    assert advance(f, "upload_notarization", "seller") == status
+    done = f.model_copy(update={"notarized": True})
+    assert "upload_notarization" not in allowed_events(done, "seller")
+    err = refused(done, "upload_notarization", "seller")
+    assert err.code == "already_notarized" and "5.4.5.1" in err.message and err.message_en
+    assert refused(f, "upload_notarization", "buyer").code == "forbidden"  # the 合同录入人's (5.3.4)
+    assert "upload_notarization" not in allowed_events(f, "buyer")
+
+
+@pytest.mark.parametrize("kind", [ON_RES, OFF_RES, OFF_NON])
+def test_5_4_5_1_notarization_not_applicable_without_an_overseas_party(kind: dict[str, Any]) -> None:
+    f = facts("signed", kind)
+    err = refused(f, "upload_notarization", "seller")
+    assert err.code == "not_applicable"
+    assert err.message == "涉外合同公证只适用于有境外当事人的线下签署合同（手册5.4.5.1）。"
+    assert "upload_notarization" not in allowed_events(f, "seller")
+
+
+def test_5_4_5_1_notarization_before_signing_is_a_wrong_status() -> None:
+    f = ContractFacts(status="qualification_approved", **OFF_RES_OVERSEAS)
+    err = refused(f, "upload_notarization", "seller")
+    assert err.code == "wrong_status" and "须先完成合同签署" in err.message
+
+
+# --- voiding the qualification code (7) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["qualification_approved", "commitment_uploaded", "awaiting_signatures"])
+def test_7_no_voiding_the_qualification_code_once_anyone_signed(status: str) -> None:
+    """7 情况2 is for a contract nobody has signed; once a party has, it is case 1 (apply, confirm)."""
+    f = facts(status, ON_RES, anyone_signed=True)
+    err = refused(f, "void_qualification", "buyer")
+    assert err.code == "already_signed"
+    assert err.message == "已有当事人签署合同，不能再作废购房资格码；已签署的合同按手册7情况1注销（手册7）。"
+    assert "manual 7" in err.message_en
+    assert "void_qualification" not in allowed_events(f, "buyer")
+    assert "void_qualification" in allowed_events(facts(status, ON_RES), "buyer")
+    assert refused(f, "void_qualification", "seller").code == "forbidden"  # role first
+
+
+def test_7_already_signed_comes_after_the_status() -> None:
+    err = refused(facts("draft", ON_RES, anyone_signed=True), "void_qualification", "buyer")
+    assert err.code == "wrong_status"
 
 
 # --- role before status ------------------------------------------------------------------
@@ -589,6 +642,8 @@ def test_random_sequences_only_move_along_edges(
                 "forbidden",
                 "wrong_status",
                 "notarization_required",
+                "not_applicable",
+                "already_notarized",
                 "unknown_event",
                 "bad_kind",
             )

@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 import rules
 from rules import RuleError
 from rules.codes import OVERSEAS_DOC_TYPES
-from rules.title import REALNAME_METHODS, TitleCheckInput, TitleCheckOutput, title_check
+from rules.title import (
+    REALNAME_METHODS,
+    PasswordLoginInput,
+    TitleCheckInput,
+    TitleCheckOutput,
+    password_login,
+    title_check,
+)
 
 CLEAN: dict[str, Any] = {
     "login_identity": "owner",
@@ -538,3 +545,45 @@ def test_result_follows_blockers_and_usage(same_name: bool, same_id: bool, **fie
     assert (out["result"] == "pending_review") == (not out["blockers"] and not fields["usage_standardized"])
     assert ("restriction_review" in codes(out["notices"])) == (not fields["usage_standardized"])
     assert len(set(codes(out["blockers"]))) == len(out["blockers"])
+
+
+# --- account-and-password login (5.2.1.1 item 3, 5.2.2): one rule for the login and the title check
+
+
+@pytest.mark.parametrize(
+    ("realname", "sms_verified", "code"),
+    [
+        ("online", True, "login_method"),
+        ("none", True, "login_method"),
+        ("onsite", False, "sms_required"),
+        ("onsite", True, None),
+    ],
+)
+def test_password_login(realname: str, sms_verified: bool, code: str | None) -> None:
+    found = password_login(
+        PasswordLoginInput.model_validate({"realname": realname, "sms_verified": sms_verified})
+    )
+    assert (found.code if found else None) == code
+    if found is not None:
+        assert "账号和密码方式登录" in found.message and "5.2.1.1" in found.message and found.message_en
+    # The title check asks the same of a password login (with its own, title-check wording).
+    if realname != "none":
+        out = title_check(
+            TitleCheckInput(
+                **{**CLEAN, "realname": realname, "login_method": "password", "sms_verified": sms_verified}
+            )
+        )
+        assert [b.code for b in out.blockers if b.code in ("login_method", "sms_required")] == (
+            [code] if code else []
+        )
+
+
+def test_password_login_texts_are_the_platforms() -> None:
+    not_onsite = password_login(PasswordLoginInput(realname="online", sms_verified=True))
+    no_sms = password_login(PasswordLoginInput(realname="onsite", sms_verified=False))
+    assert not_onsite is not None and not_onsite.message == (
+        "账号和密码方式登录只适用于在办事大厅现场实名核验的用户；线上实名核验的用户请用粤省事扫码或数字证书登录（手册5.2.1.1、5.2.2）。"
+    )
+    assert no_sms is not None and no_sms.message == (
+        "账号和密码方式登录须输入发送到注册手机号的短信验证码（先调用 sms/send）（手册5.2.1.1第3条）。"
+    )

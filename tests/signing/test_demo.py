@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rules.ids import ValidateIdInput, validate_id
 from signing import Platform
 from signing.demo import ACCOUNTS, BY_KEY, PROPERTIES, load_demo
-from signing.models import TitleCheckBody
+from signing.http import ApiError
+from signing.models import LoginBody, SmsSendBody, TitleCheckBody
 from signing.platform import Caller
 from storage import Store
 from storage.platform import PlatformStore
@@ -126,3 +130,44 @@ def test_the_assistants_copy_of_the_demo_accounts_equals_the_mocks() -> None:
             body.id_number,
         ), copy["key"]
         assert (party["origin"], party["capacity"]) == (body.origin, body.capacity), copy["key"]
+
+
+def _password_login(platform: Platform, account_id: str, password: str) -> dict[str, object]:
+    asyncio.run(platform.send_login_sms(SmsSendBody(account_id=account_id)))
+    code = platform.store.sms(account_id)[-1]["code"]
+    body = LoginBody(account_id=account_id, method="password", secret=password, sms_code=code)
+    return asyncio.run(platform.login(body))
+
+
+def test_demo_passwords_are_argon2_and_log_in(tmp_path: Path) -> None:
+    """The mock hashes passwords as the staff desk does (storage.staff, argon2id), not with its own scrypt."""
+    store, platform = _platform(tmp_path / "esf.db")
+    load_demo(platform)
+    with_password = [a for a in ACCOUNTS if a.password]
+    assert with_password
+    for account in with_password:
+        stored = platform.store.account(account.account_id)
+        assert stored is not None and str(stored["password_hash"]).startswith("$argon2id$")
+        assert account.password is not None
+        assert (
+            _password_login(platform, account.account_id, account.password)["account_id"]
+            == account.account_id
+        )
+        with pytest.raises(ApiError) as wrong:
+            _password_login(platform, account.account_id, account.password + "x")
+        assert wrong.value.code == "wrong_credentials"
+    store.close()
+
+
+def test_a_demo_password_hashed_by_an_older_mock_is_hashed_again(tmp_path: Path) -> None:
+    """A data file from before argon2 (scrypt hashes): loading the demo again makes the password work."""
+    store, platform = _platform(tmp_path / "esf.db")
+    load_demo(platform)
+    account = next(a for a in ACCOUNTS if a.password)
+    assert account.password is not None
+    platform.store.set_password_hash(account.account_id, "scrypt$00$00")
+    with pytest.raises(ApiError):
+        _password_login(platform, account.account_id, account.password)
+    load_demo(platform)
+    assert _password_login(platform, account.account_id, account.password)["account_id"] == account.account_id
+    store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import fpdf.fonts
 import pytest
 from pypdf import PdfReader
 
@@ -117,3 +118,29 @@ def test_a_missing_font_names_the_debian_package(monkeypatch: pytest.MonkeyPatch
             find_cjk_font()
     finally:
         find_cjk_font.cache_clear()
+
+
+def test_the_cjk_font_is_parsed_once_for_many_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """contract_pdf reuses the parsed font; each PDF still embeds its own subset with its own glyphs."""
+    parsed: list[str] = []
+    real_init = fpdf.fonts.TTFFont.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        parsed.append(str(args[1] if len(args) > 1 else kwargs.get("font_file_path")))
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(fpdf.fonts.TTFFont, "__init__", counting)
+    base = {"id": "c_1", "status": "signed", "signing": "offline", "usage": "residential", "terms": TERMS,
+            "filing_stamp": None}  # fmt: skip
+    names = ["龙飞凤舞", "鹏程万里", "春华秋实"]  # glyphs the other PDFs do not use
+    pdfs = []
+    for index, name in enumerate(names):
+        party = {"role": "buyer", "name": name, "origin": "mainland", "doc_type": "resident_id",
+                 "id_number": BUYER_ID}  # fmt: skip
+        pdfs.append(contract_pdf({**base, "id": f"c_{index}", "parties": [party]}, None))
+    assert len(parsed) <= 1  # at most once in this process (zero when an earlier test parsed it)
+    for name, data in zip(names, pdfs, strict=True):
+        text = _text(data)
+        assert name in text and "深圳市二手房买卖合同" in text
+        assert all(other not in text for other in names if other != name)
+        assert _embedded_fonts(data)

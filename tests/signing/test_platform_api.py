@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from rules.ids import gb32100_check_char
 from rules.lifecycle import EDGES
 from tests.signing.mockclient import PDF, TERMS, Client, ThreadServer, owner_of, party_of, resident_id
@@ -420,3 +422,84 @@ def test_legal_person_binds_an_agent_who_logs_in_for_it(mock: ThreadServer) -> N
     assert "institution_card" in [b["code"] for b in check["blockers"]]
     assert mock.call("DELETE", f"/mock/api/agents/{bid}", token=c_tok)[1]["status"] == "unbound"
     assert mock.call("POST", "/mock/api/login", login)[0] == 403
+
+
+def test_voiding_the_qualification_code_once_a_party_signed_is_409_already_signed(mock: ThreadServer) -> None:
+    """Manual 7: the rule (rules.lifecycle, ``anyone_signed``) refuses it; the answer is the mock's 409."""
+    seller, buyer, s_tok, b_tok = _people(mock)
+    _, created = _contract(mock, seller, party_of(buyer), s_tok)
+    cid = created["contract_id"]
+    _ok(mock.act(cid, "generate", s_tok))
+    _ok(mock.act(cid, "qualification", b_tok))
+    _ok(mock.admin("POST", f"/contracts/{cid}/qualification", {"approve": True}))
+    _ok(mock.upload(cid, "commitment", s_tok))
+    _ok(mock.act(cid, "send-for-signing", s_tok), "awaiting_signatures")
+    assert "qualification/void" in mock.contract(cid, b_tok)["next"]
+    _isz_sign(mock, cid, buyer, b_tok)  # one party signed, the other still pending
+    assert "qualification/void" not in mock.contract(cid, b_tok)["next"]
+    status, out = mock.act(cid, "qualification/void", b_tok)
+    assert (status, out["error"]["code"]) == (409, "already_signed")
+    assert (
+        out["error"]["message"]
+        == "已有当事人签署合同，不能再作废购房资格码；已签署的合同按手册7情况1注销（手册7）。"
+    )
+    assert mock.act(cid, "qualification/void", s_tok)[0] == 403  # role before status
+    assert mock.contract(cid, b_tok)["status"] == "awaiting_signatures"
+
+
+def test_notarization_is_offered_once_and_only_with_an_overseas_party(mock: ThreadServer) -> None:
+    seller = mock.seed_account()
+    foreigner = mock.seed_account(
+        name="JANE DOE", doc_type="passport", id_number="E87654321", origin="foreign", mobile="13700137001"
+    )
+    s_tok, f_tok = mock.login(seller), mock.login(foreigner)
+    _, created = _contract(mock, seller, {**party_of(foreigner), "doc_type": "passport"}, s_tok, "offline")
+    cid = created["contract_id"]
+    _ok(mock.act(cid, "generate", s_tok))
+    _ok(mock.act(cid, "qualification", f_tok))
+    _ok(mock.admin("POST", f"/contracts/{cid}/qualification", {"approve": True}))
+    _ok(mock.upload_parts(cid, "offline-upload", s_tok, {"contract": PDF, "commitment": PDF}), "signed")
+    assert "notarization" in mock.contract(cid, s_tok)["next"]
+    assert "notarization" not in mock.contract(cid, f_tok)["next"]
+    assert mock.upload(cid, "notarization", f_tok)[0] == 403
+    _ok(mock.upload(cid, "notarization", s_tok), "signed")
+    assert "notarization" not in mock.contract(cid, s_tok)["next"]
+    status, out = mock.upload(cid, "notarization", s_tok)
+    assert (status, out["error"]["code"]) == (409, "already_notarized")
+    # Without an overseas party: not applicable (the same 409 as before the rule moved to rules/).
+    local = mock.seed_account(name="王五", id_number=BUYER_ID, mobile="13900139001")
+    _, other = _contract(mock, seller, party_of(local), s_tok, "offline")
+    status, out = mock.upload(other["contract_id"], "notarization", s_tok)
+    assert (status, out["error"]["code"]) == (409, "not_applicable")
+    assert out["error"]["message"] == "涉外合同公证只适用于有境外当事人的线下签署合同（手册5.4.5.1）。"
+
+
+def test_a_party_lists_only_its_own_contracts_read_by_account_in_sql(
+    mock: ThreadServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GET /contracts selects the caller's contracts in SQL (platform_contract_members), never all of them."""
+    seller, buyer, s_tok, b_tok = _people(mock)
+    other = mock.seed_account(name="赵六", id_number=resident_id("19800101", "777"), mobile="13600136000")
+    o_tok = mock.login(other)
+    _, mine = _contract(mock, seller, party_of(buyer), s_tok)
+    _, theirs = _contract(mock, other, party_of(buyer), o_tok)
+    assert mock.platform is not None
+    store = mock.platform.store
+    read: list[str] = []
+    real_all = store._all
+
+    def spy(sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        rows = real_all(sql, params)
+        read.extend(str(r["id"]) for r in rows if "FROM platform_contracts" in sql and "id" in r)
+        return rows
+
+    monkeypatch.setattr(store, "_all", spy)
+    listed = [c["contract_id"] for c in mock.call("GET", "/mock/api/contracts", token=s_tok)[1]["contracts"]]
+    assert listed == [mine["contract_id"]]
+    assert read == listed  # the other seller's contract was never read
+    listed = [c["contract_id"] for c in mock.call("GET", "/mock/api/contracts", token=b_tok)[1]["contracts"]]
+    assert listed == [mine["contract_id"], theirs["contract_id"]]
+    assert [c["role"] for c in mock.call("GET", "/mock/api/contracts", token=b_tok)[1]["contracts"]] == [
+        "buyer",
+        "buyer",
+    ]
