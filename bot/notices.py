@@ -18,6 +18,7 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
+from dialogs.contract_texts import contract_texts
 from storage import NewMessage, Store, UnknownSession
 from storage.links import SessionLinks
 
@@ -26,86 +27,8 @@ SECRET_HEADER = "X-Platform-Secret"
 LINKS: web.AppKey[SessionLinks] = web.AppKey("session_links", SessionLinks)
 SECRET: web.AppKey[str] = web.AppKey("platform_secret", str)
 
-Lang = Literal["zh", "zh-Hant", "en"]
-Texts = dict[str, tuple[str, str, str]]  # code -> (zh, zh-Hant, en)
-
-#: What a party reads when the contract reaches a status.
-STATUS_TEXTS: Texts = {
-    "draft": ("合同已创建（草稿）", "合同已建立（草稿）", "the contract has been drafted"),
-    "text_generated": ("合同文本已生成", "合同文本已生成", "the contract text has been generated"),
-    "qualification_pending": (
-        "已申请购房资格审查，等待审核",
-        "已申請購房資格審查，等待審核",
-        "the buyer's purchase qualification check has been applied for and awaits review",
-    ),
-    "qualification_approved": (
-        "资格审查已通过",
-        "資格審查已通過",
-        "the purchase qualification check has passed",
-    ),
-    "qualification_rejected": (
-        "资格审查未通过",
-        "資格審查未通過",
-        "the purchase qualification check did not pass",
-    ),
-    "commitment_uploaded": ("承诺书已上传", "承諾書已上傳", "the signed commitment letter has been uploaded"),
-    "awaiting_signatures": (
-        "合同已发送买卖双方签署，请在i深圳签署",
-        "合同已發送買賣雙方簽署，請在i深圳簽署",
-        "the contract has been sent for signing: please sign it in i深圳 (iShenzhen)",
-    ),
-    "signed": ("买卖双方均已签署合同", "買賣雙方均已簽署合同", "both sides have signed the contract"),
-    "filing_submitted": (
-        "已提交备案，等待审核",
-        "已提交備案，等待審核",
-        "filing has been submitted and awaits review",
-    ),
-    "filed": ("备案已通过", "備案已通過", "the contract has been filed (备案)"),
-    "filing_cancelled": (
-        "备案已注销，可修改条款后重新备案",
-        "備案已註銷，可修改條款後重新備案",
-        "the filing has been cancelled: the terms may be edited and filed again",
-    ),
-    "cancelled": ("合同已注销", "合同已註銷", "the contract has been cancelled"),
-    "completed": (
-        "合同已完成：请打印合同，到不动产登记中心办理转移登记",
-        "合同已完成：請列印合同，到不動產登記中心辦理轉移登記",
-        "the contract is complete: print it and apply for the transfer at the registration centre",
-    ),
-}
-#: Events whose text is not just the status reached.
-EVENT_TEXTS: Texts = {
-    "filing_reject": (
-        "备案审核未通过，请补正材料后重新提交",
-        "備案審核未通過，請補正材料後重新提交",
-        "filing was not approved: complete the materials and submit again",
-    ),
-    "void_qualification": (
-        "购房资格码已作废",
-        "購房資格碼已作廢",
-        "the purchase qualification code has been voided",
-    ),
-    "edit_terms": ("合同条款已修改", "合同條款已修改", "the contract terms have been changed"),
-    "apply_cancel": (
-        "已有一方申请注销合同",
-        "已有一方申請註銷合同",
-        "a party has applied to cancel the contract",
-    ),
-    "submit_cancel": (
-        "注销申请已提交审核",
-        "註銷申請已提交審核",
-        "the cancellation has been submitted for review",
-    ),
-    "cancellation_reject": ("注销申请未通过", "註銷申請未通過", "the cancellation was not approved"),
-}
-OTHER_SIGNED: tuple[str, str, str] = ("对方已签署", "對方已簽署", "the other party has signed")
-_PREFIX = {
-    "zh": "【平台通知】合同{cid}：",
-    "zh-Hant": "【平台通知】合同{cid}：",
-    "en": "[Platform] Contract {cid}: ",
-}
-_SMS_PREFIX = {"zh": "【短信】", "zh-Hant": "【短訊】", "en": "[SMS] "}
-_LANG_INDEX = {"zh": 0, "zh-Hant": 1, "en": 2}
+# Every text (the prefixes, the status and event lines) is dialogs/contract_texts.yaml's:
+# ``notice_prefix``, ``sms_prefix``, a status's ``notice``, ``events``, ``other_signed``.
 
 
 class _Body(BaseModel):
@@ -142,13 +65,13 @@ def status_text(notice: StatusNotice, lang: str) -> str | None:
     >>> status_text(n, "zh"), status_text(n, "en")
     ('【平台通知】合同c_1：备案已通过', '[Platform] Contract c_1: the contract has been filed (备案)')
     """
-    texts = EVENT_TEXTS.get(notice.event)
-    if texts is None and notice.from_ != notice.to:
-        texts = STATUS_TEXTS.get(notice.to)
+    vocabulary = contract_texts()
+    texts = vocabulary.events.get(notice.event)
+    if texts is None and notice.from_ != notice.to and notice.to in vocabulary.statuses:
+        texts = vocabulary.statuses[notice.to].notice
     if texts is None:
         return None
-    lang = lang if lang in _LANG_INDEX else "zh"
-    return _PREFIX[lang].format(cid=notice.contract_id) + texts[_LANG_INDEX[lang]]
+    return vocabulary.notice_prefix.get(lang).format(cid=notice.contract_id) + texts.get(lang)
 
 
 def _lang(store: Store, session_id: str) -> str | None:
@@ -176,11 +99,12 @@ def deliver(store: Store, links: SessionLinks, data: dict[str, Any]) -> int:
         lang = _lang(store, session_id)
         if lang is None:
             continue
-        index = _LANG_INDEX.get(lang, 0)
         if kind == "sms":
-            text: str | None = _SMS_PREFIX.get(lang, _SMS_PREFIX["zh"]) + sms.text
+            text: str | None = contract_texts().sms_prefix.get(lang) + sms.text
         elif kind == "signed":
-            text = _PREFIX.get(lang, _PREFIX["zh"]).format(cid=signed.contract_id) + OTHER_SIGNED[index]
+            vocabulary = contract_texts()
+            prefix = vocabulary.notice_prefix.get(lang).format(cid=signed.contract_id)
+            text = prefix + vocabulary.other_signed.get(lang)
         else:
             text = status_text(status, lang)
         if text is None:

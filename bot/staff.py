@@ -29,6 +29,11 @@ handoffs nobody holds yet, oldest first.  Closing saves ``handoff: false`` with 
 ``handoff_closed`` event (the trigger closes the row) and a short note, then runs
 an empty turn so the assistant asks the step it stood at again, slots intact.
 
+**The queue's summaries.** Every poll of ``GET /api/staff/handoffs`` lists each waiting
+conversation with a one-line summary; :class:`QueueSummaries` keeps each line under the
+session's state version (and the day), so an unchanged conversation is not summarised again
+and a changed one always is.
+
 **Place in the queue.** ``setup`` gives the engine ``queue_place`` (how many
 wait, plus one); the turn that asks for a human then tells the person their
 place.  Doors without the web server (``python -m bot chat``) do not say it.
@@ -54,7 +59,15 @@ from dialogs.i18n import pick
 from dialogs.privacy import mask_text
 from dialogs.render import evaluate, render
 from storage import NewMessage, UnknownSession, VersionConflict
-from storage.staff import StaffAccount, StaffStore, digest, hash_password, needs_rehash, verify_password
+from storage.staff import (
+    StaffAccount,
+    StaffStore,
+    Waiting,
+    digest,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 from .web import ApiError, _Body, _json, _parse
 
@@ -82,6 +95,7 @@ def setup(app: web.Application, assistant: Assistant, token_ttl_minutes: float =
     """Register the staff routes on ``app`` (the staff tables live in the assistant's database)."""
     staff = StaffStore(assistant.store.path)
     app[STAFF], app[BRAIN], app[TTL] = staff, assistant, token_ttl_minutes * 60
+    app[QUEUE] = QueueSummaries()
 
     def queue_place() -> int:
         try:
@@ -237,18 +251,37 @@ def _session_state(request: web.Request) -> tuple[str, dict[str, Any]]:
 # ---------------------------------------------------------------------------- the queue and a conversation
 async def handoffs(request: web.Request) -> web.Response:
     _who(request)
-    assistant = request.app[BRAIN]
-    out = [
-        {
-            "session_id": w.session_id,
-            "since": w.since,
-            "flow": w.state.get("flow"),
-            "step": w.state.get("step"),
-            "summary": summarise(assistant, w.state),
-        }
-        for w in request.app[STAFF].waiting()
-    ]
+    out = request.app[QUEUE].rows(request.app[BRAIN], request.app[STAFF].waiting())
     return web.json_response({"handoffs": out})
+
+
+class QueueSummaries:
+    """The queue's lines (flow, step, summary), one per waiting conversation, summarised again only
+    when the conversation changed: each is kept under the session's state version (every saved turn
+    adds one) and the assistant's day (a flow's conditions may read ``today``).  Only the sessions
+    of the latest poll are kept, so the cache never outgrows the queue."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, tuple[tuple[int, str], dict[str, Any]]] = {}
+
+    def rows(self, assistant: Assistant, waiting: list[Waiting]) -> list[dict[str, Any]]:
+        today = assistant.today().isoformat()
+        kept: dict[str, tuple[tuple[int, str], dict[str, Any]]] = {}
+        out = []
+        for w in waiting:
+            key = (w.version, today)
+            line = self._lines.get(w.session_id)
+            if line is None or line[0] != key:
+                state = w.state
+                summary = summarise(assistant, state)
+                line = (key, {"flow": state.get("flow"), "step": state.get("step"), "summary": summary})
+            kept[w.session_id] = line
+            out.append({"session_id": w.session_id, "since": w.since, **line[1]})
+        self._lines = kept
+        return out
+
+
+QUEUE: web.AppKey[QueueSummaries] = web.AppKey("staff_queue_summaries", QueueSummaries)
 
 
 async def session(request: web.Request) -> web.Response:

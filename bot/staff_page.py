@@ -42,7 +42,8 @@ from pydantic import BaseModel
 
 import rules
 from dialogs.manual import SECTION_ID, ManualIndex
-from rules.steps import filing_required
+from rules.parties import DOC_TYPE_SECTIONS, REASON_SECTIONS, SIGNING_OPTIONS_SECTIONS
+from rules.steps import FILING_REQUIRED_SECTIONS, filing_required
 from storage.staff import digest
 
 from .staff import (
@@ -59,16 +60,6 @@ from .web import _PAGE_HEADERS, STATIC, ApiError, _Body, _json, _parse
 PartyType = Literal["individual", "enterprise", "other_org"]
 Origin = Literal["mainland", "hk", "macau", "taiwan", "foreign"]
 Capacity = Literal["full", "limited", "none"]
-# Where the manual says it; signing_options' and allowed_doc_types' outputs carry no section field.
-REASON_SECTIONS: dict[str, list[str]] = {
-    "organization_party": ["5.3.1"],
-    "overseas_party": ["5.3.1", "5.4.1"],
-    "incapacity": ["5.3.1"],
-    "agent_without_esign": ["5.3.1"],
-    "isz_unavailable": ["5.3.1", "5.3.5.1"],
-}
-DOC_TYPE_SECTIONS = ["5.3.1", "5.4.1"]
-FILING_SECTIONS = ["5.3.4", "5.4.4"]
 
 
 class PartyIn(_Body):
@@ -188,8 +179,8 @@ def answer(body: SituationBody) -> dict[str, Any]:
     )
     for reason in options.get("reasons", []):
         reason["party"] = parties[reason["party_index"]][0]
-        reason["sections"] = REASON_SECTIONS.get(reason["code"], ["5.3.1"])
-    options["sections"] = ["5.3.1", "5.4.1"]
+        reason["sections"] = list(REASON_SECTIONS[reason["code"]])
+    options["sections"] = list(SIGNING_OPTIONS_SECTIONS)
     online_allowed = bool(options.get("online_allowed"))
     signing = body.signing if body.signing != "auto" else ("online" if online_allowed else "offline")
     overseas = any(p.origin != "mainland" for _, p in parties)
@@ -201,7 +192,7 @@ def answer(body: SituationBody) -> dict[str, Any]:
     docs = {}
     for role, p in parties:
         docs[role] = _evaluate("allowed_doc_types", {"role": role, "type": p.type, "origin": p.origin})
-        docs[role]["sections"] = DOC_TYPE_SECTIONS
+        docs[role]["sections"] = list(DOC_TYPE_SECTIONS)
     if body.filed:
         cancel_input: dict[str, Any] = {
             "transfer_registration_accepted": body.transfer_registration_accepted,
@@ -222,7 +213,7 @@ def answer(body: SituationBody) -> dict[str, Any]:
         "signing": signing,
         "overseas_party": overseas,
         "filing_required": filing,
-        "filing_sections": FILING_SECTIONS,
+        "filing_sections": list(FILING_REQUIRED_SECTIONS),
         "signing_options": options,
         "contract_steps": steps,
         "doc_types": docs,

@@ -10,9 +10,12 @@ The store calls :meth:`Notifier.wake` after every commit that added messages to 
 (``Store.message_listeners``: turns, staff replies, platform notices, from whichever thread
 committed); only that session's streams wake, each reads its new rows once
 (``messages(after=…)``, an indexed range) and goes back to sleep. No polling of the store,
-except one read per heartbeat, which also covers messages written by another process on
-the same SQLite file. At shutdown (``on_shutdown``) every stream is woken and ends, so the
-server does not wait out its shutdown timeout for them.
+except one read of new messages per heartbeat, which also covers messages written by another
+process on the same SQLite file. Whether the session still exists is read once when the stream
+opens and again only when the stream is woken, never per heartbeat: the store calls
+:meth:`Notifier.wake_all` after expiring sessions (``Store.expiry_listeners``), so a stream whose
+session was deleted ends then. At shutdown (``on_shutdown``) every stream is woken and ends, so
+the server does not wait out its shutdown timeout for them.
 """
 
 from __future__ import annotations
@@ -62,6 +65,13 @@ class Notifier:
         with self._lock:
             return sum(len(w) for w in self._waiters.values())
 
+    def wake_all(self) -> None:
+        """Every stream checks its session (sessions were deleted); safe from any thread."""
+        with self._lock:
+            events = [e for waiters in self._waiters.values() for e in waiters]
+        if events:
+            self.loop.call_soon_threadsafe(_set_all, events)
+
     def close_all(self) -> None:
         """Shutdown: every stream ends at its next wake-up, which is now."""
         self.closing = True
@@ -88,6 +98,7 @@ def setup(app: web.Application, heartbeat_seconds: float = 15.0) -> None:
         notifier = Notifier(asyncio.get_running_loop())
         app[NOTIFIER] = notifier
         store.message_listeners.append(notifier.wake)
+        store.expiry_listeners.append(notifier.wake_all)
 
     async def shutdown(app: web.Application) -> None:
         if NOTIFIER in app:
@@ -98,6 +109,8 @@ def setup(app: web.Application, heartbeat_seconds: float = 15.0) -> None:
             listeners = app[ASSISTANT].store.message_listeners
             if app[NOTIFIER].wake in listeners:
                 listeners.remove(app[NOTIFIER].wake)
+            if app[NOTIFIER].wake_all in app[ASSISTANT].store.expiry_listeners:
+                app[ASSISTANT].store.expiry_listeners.remove(app[NOTIFIER].wake_all)
 
     app.on_startup.append(start)
     app.on_shutdown.append(shutdown)
@@ -136,8 +149,11 @@ async def stream(request: web.Request) -> web.StreamResponse:
     try:
         await response.prepare(request)
         await response.write(f"retry: {RETRY_MS}\n: open\n\n".encode())
+        woken = False  # the session's existence was read just above
         while not notifier.closing:
             wake.clear()
+            if woken and not store.session_exists(session_id):
+                break  # expired (deleted) meanwhile
             for m in store.messages(session_id, after=after):
                 data = {"seq": m.seq, "from": m.sender, "text": m.text, "buttons": m.buttons, "at": m.at}
                 payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -145,9 +161,9 @@ async def stream(request: web.Request) -> web.StreamResponse:
                 after = m.seq
             try:
                 await asyncio.wait_for(wake.wait(), request.app[HEARTBEAT])
+                woken = True
             except TimeoutError:
-                if not store.session_exists(session_id):
-                    break  # expired meanwhile
+                woken = False  # a heartbeat reads new messages only, not the session
                 await response.write(b": heartbeat\n\n")
     except ConnectionResetError:
         pass  # the client went away

@@ -11,7 +11,7 @@ The contract lifecycle is :mod:`rules.lifecycle`.  Pure: no I/O, no framework.
 
 from __future__ import annotations
 
-from . import cancel, certs, ids, lifecycle, parties, permission, steps, title
+from . import cancel, certs, ids, lifecycle, parties, permission, progress, steps, title
 from ._base import REGISTRY, RuleError, RuleInput, RuleOutput, evaluate
 
 RULE_NAMES: tuple[str, ...] = tuple(sorted(REGISTRY))
@@ -29,6 +29,7 @@ __all__ = [
     "lifecycle",
     "parties",
     "permission",
+    "progress",
     "steps",
     "title",
 ]

@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from ._base import RuleInput, RuleOutput, invalid_input, rule
 from .codes import DOC_TYPE_NAMES, ORIGIN_NAMES, Capacity, DocType, Origin, PartyType, Role
@@ -163,6 +163,19 @@ class SigningOptionsInput(RuleInput):
 ReasonCode = Literal[
     "organization_party", "overseas_party", "incapacity", "agent_without_esign", "isz_unavailable"
 ]
+REASON_CODES: tuple[ReasonCode, ...] = get_args(ReasonCode)
+#: The manual's sections behind each reason (the reasons' own output carries none): 5.3.1 选择合同签署方式
+#: cases 1–4, 5.4.1 repeating case 2, 5.3.5.1 on whoever cannot pass i深圳's authentication.
+REASON_SECTIONS: dict[str, tuple[str, ...]] = {
+    "organization_party": ("5.3.1",),
+    "overseas_party": ("5.3.1", "5.4.1"),
+    "incapacity": ("5.3.1",),
+    "agent_without_esign": ("5.3.1",),
+    "isz_unavailable": ("5.3.1", "5.3.5.1"),
+}
+#: Where signing_options and allowed_doc_types rest as a whole (填写合同条款, online and offline).
+SIGNING_OPTIONS_SECTIONS: tuple[str, ...] = ("5.3.1", "5.4.1")
+DOC_TYPE_SECTIONS: tuple[str, ...] = ("5.3.1", "5.4.1")
 
 
 class Reason(RuleOutput):

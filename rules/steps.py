@@ -85,6 +85,11 @@ def _codes(inp: ContractStepsInput) -> list[StepCode]:
 _LEGAL_ENTITIES = frozenset({"enterprise", "other_org"})
 
 
+#: Where filing_required rests: the 注意 of 5.3.4 / 5.4.4 (no filing for industrial buildings and
+#: non-residential property between enterprises).
+FILING_REQUIRED_SECTIONS: tuple[str, ...] = ("5.3.4", "5.4.4")
+
+
 def filing_required(
     usage: str, industrial: bool, seller_types: Iterable[str], buyer_types: Iterable[str]
 ) -> bool:

@@ -137,6 +137,8 @@ class Store:
         # Called with a session id after a commit that added messages to it (from whichever thread
         # committed: the event loop, the group-commit writer); the web server's streams listen here.
         self.message_listeners: list[Callable[[str], None]] = []
+        # Called after expire_sessions deleted any session (the streams then check whether theirs is gone).
+        self.expiry_listeners: list[Callable[[], None]] = []
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -229,11 +231,9 @@ class Store:
         return [int(r[0]) for r in rows]
 
     def session_exists(self, session_id: str) -> bool:
-        try:
-            self.load_session(session_id)
-        except UnknownSession:
-            return False
-        return True
+        """Whether the session is there and not expired (one indexed read; the state is not parsed)."""
+        rows = self._read("SELECT expires_at FROM sessions WHERE id = ?", (session_id,))
+        return bool(rows) and rows[0][0] >= time.time()
 
     def save_turn(
         self,
@@ -364,10 +364,18 @@ class Store:
         return [Message(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
     def expire_sessions(self, now: float | None = None) -> int:
-        """Delete sessions past their expiry (with their transcript and events); how many."""
+        """Delete sessions past their expiry (with their transcript and events); how many.
+        When any went, every ``expiry_listeners`` callable is called (the event streams check theirs)."""
         with self._tx() as conn:
             cursor = conn.execute("DELETE FROM sessions WHERE expires_at < ?", (now or time.time(),))
-            return cursor.rowcount
+            removed = cursor.rowcount
+        if removed:
+            for listener in list(self.expiry_listeners):
+                try:
+                    listener()
+                except Exception:  # a listener never undoes a commit
+                    log.exception("expiry listener failed")
+        return removed
 
     # ------------------------------------------------------------------ telegram
     def telegram_session(self, chat_id: int) -> str | None:

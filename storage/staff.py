@@ -23,7 +23,8 @@ import json
 import re
 import time
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,11 +62,20 @@ class Handoff:
 
 @dataclass(frozen=True)
 class Waiting:
-    """A conversation in the queue, with the assistant's state (to summarise it)."""
+    """A conversation in the queue, with the assistant's state (to summarise it).
+
+    ``version`` is the session's state version (every saved turn adds one): what a reader
+    caches on.  The state is parsed from ``raw_state`` only when asked for.
+    """
 
     session_id: str
     since: str
-    state: dict[str, Any]
+    version: int
+    raw_state: str | bytes = field(repr=False)
+
+    @cached_property
+    def state(self) -> dict[str, Any]:
+        return dict(json.loads(self.raw_state))
 
 
 TakeResult = Literal["taken", "held_by_other", "not_waiting"]
@@ -268,11 +278,12 @@ class StaffStore:
     def waiting(self, now: float | None = None) -> list[Waiting]:
         """Open handoffs nobody has taken yet, oldest first, with the session's state."""
         rows = self._rows(
-            "SELECT h.session_id, h.since, s.state FROM handoffs h JOIN sessions s ON s.id = h.session_id "
+            "SELECT h.session_id, h.since, s.version, s.state FROM handoffs h "
+            "JOIN sessions s ON s.id = h.session_id "
             "WHERE h.closed_at IS NULL AND h.taken_by IS NULL AND s.expires_at >= ? ORDER BY h.since, h.id",
             (now if now is not None else time.time(),),
         )
-        return [Waiting(r[0], r[1], json.loads(r[2])) for r in rows]
+        return [Waiting(r[0], r[1], int(r[2]), r[3]) for r in rows]
 
     def waiting_count(self) -> int:
         rows = self._rows(
