@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return _demo(store, settings)
     app = make_root_app(store, platform_from_settings(store, settings))
+    # What is loaded by now (rules, models, the web stack) lives as long as the process: out of
+    # the collector's sight, as in bot/web.py, a full collection no longer pauses every call in
+    # flight for 15–55 ms (bench/platform.py, docs/benchmarks.md).
+    gc.collect()
+    gc.freeze()
     web.run_app(
         app,
         host=settings.mock.host,
