@@ -25,6 +25,7 @@ from . import models as m
 from .demo import load_demo
 from .documents import FORMS, FontMissing, contract_html, form_pdf
 from .http import ApiError, bearer, errors_middleware, read_json, read_pdf_body, read_pdf_parts
+from .messages import msg
 from .platform import Platform
 from .webhook import WebhookNotifier
 
@@ -125,9 +126,7 @@ async def form(request: web.Request) -> web.Response:
     platform.contract_caller(bearer(request))
     name = request.match_info["name"]
     if name not in FORMS:
-        raise ApiError(
-            404, "unknown_form", f"没有这个表格：{name}；可下载：{'、'.join(sorted(FORMS))} / no such form"
-        )
+        raise ApiError(404, "unknown_form", msg("unknown_form", name=name, forms="、".join(sorted(FORMS))))
     return _pdf(await _render(form_pdf, name), f"{name}.pdf")
 
 
@@ -185,7 +184,7 @@ async def contract_action(request: web.Request) -> web.Response:
         return _json(await platform.cancellation_materials(caller, contract_id, parts))
     if action == "cancellations/submit":
         return _json(await platform.submit_cancellation(caller, contract_id))
-    raise ApiError(404, "unknown_action", f"没有这个合同操作：{action} / no such contract action")
+    raise ApiError(404, "unknown_action", msg("unknown_action", action=action))
 
 
 # ---------------------------------------------------------------------- i深圳
@@ -222,7 +221,7 @@ async def admin_sms(request: web.Request) -> web.Response:
     platform = _admin(request)
     account_id = request.query.get("account_id")
     if not account_id:
-        raise ApiError(422, "invalid_query", "须指定 account_id / account_id is required")
+        raise ApiError(422, "invalid_query", msg("account_id_required"))
     return _json(platform.sms_inbox(account_id))
 
 

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from rules.text import loads_json_text
 
+from .messages import msg
+
 log = logging.getLogger("esf.signing")
 
 #: The largest PDF the platform accepts (platform-api.md: at most 10 MB).
@@ -54,7 +56,7 @@ async def errors_middleware(
     except ApiError as exc:
         response = exc.response()
     except web.HTTPRequestEntityTooLarge:
-        response = ApiError(413, "too_large", "请求体过大 / request body too large").response()
+        response = ApiError(413, "too_large", msg("body_too_large")).response()
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -64,7 +66,7 @@ async def errors_middleware(
         # No body, no personal data: the method and the route's pattern only.
         route = request.match_info.route.resource
         log.exception("unhandled error on %s %s", request.method, route.canonical if route else "?")
-        response = ApiError(500, "internal_error", "内部错误 / internal error").response()
+        response = ApiError(500, "internal_error", msg("internal_error")).response()
     route = request.match_info.route.resource
     log.info(
         "%s %s %d %.1fms",
@@ -83,11 +85,9 @@ async def read_json(request: web.Request, model: type[M]) -> M:
     except web.HTTPRequestEntityTooLarge:
         raise
     except ValueError:  # UnicodeError is one
-        raise ApiError(
-            400, "invalid_json", "请求体不是有效的UTF-8 JSON / the body is not valid UTF-8 JSON"
-        ) from None
+        raise ApiError(400, "invalid_json", msg("invalid_json")) from None
     if not isinstance(data, dict):
-        raise ApiError(400, "invalid_body", "请求体须为JSON对象 / the body must be a JSON object")
+        raise ApiError(400, "invalid_body", msg("body_not_object"))
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -97,9 +97,7 @@ async def read_json(request: web.Request, model: type[M]) -> M:
 
 
 def _too_large() -> ApiError:
-    return ApiError(
-        413, "too_large", f"文件超过{MAX_PDF_BYTES // (1024 * 1024)}MB / the file is larger than 10 MB"
-    )
+    return ApiError(413, "too_large", msg("file_too_large", megabytes=MAX_PDF_BYTES // (1024 * 1024)))
 
 
 def check_pdf(data: bytes, name: str = "file") -> bytes:
@@ -115,7 +113,7 @@ def check_pdf(data: bytes, name: str = "file") -> bytes:
     if len(data) > MAX_PDF_BYTES:
         raise _too_large()
     if not data.startswith(PDF_MAGIC):
-        raise ApiError(415, "not_pdf", f"{name} 不是PDF文件 / {name} is not a PDF")
+        raise ApiError(415, "not_pdf", msg("not_pdf", name=name))
     return data
 
 
@@ -141,22 +139,20 @@ async def read_pdf_parts(request: web.Request) -> list[tuple[str, bytes]]:
     """The parts of a ``multipart/form-data`` upload, each a PDF of at most 10 MB, in order."""
     _declared_too_large(request, MAX_PARTS * (MAX_PDF_BYTES + _MULTIPART_SLACK))
     if not request.content_type.startswith("multipart/"):
-        raise ApiError(415, "not_multipart", "须以multipart/form-data上传 / upload as multipart/form-data")
+        raise ApiError(415, "not_multipart", msg("not_multipart"))
     try:
         reader = await request.multipart()
     except (ValueError, AssertionError):
-        raise ApiError(400, "invalid_multipart", "multipart请求体无效 / invalid multipart body") from None
+        raise ApiError(400, "invalid_multipart", msg("invalid_multipart")) from None
     parts: list[tuple[str, bytes]] = []
     while True:
         part = await reader.next()
         if part is None:
             break
         if not isinstance(part, BodyPartReader):
-            raise ApiError(
-                400, "invalid_multipart", "不支持嵌套的multipart / nested multipart is not supported"
-            )
+            raise ApiError(400, "invalid_multipart", msg("nested_multipart"))
         if len(parts) >= MAX_PARTS:
-            raise ApiError(413, "too_many_parts", f"最多{MAX_PARTS}个文件 / at most {MAX_PARTS} files")
+            raise ApiError(413, "too_many_parts", msg("too_many_parts", count=MAX_PARTS))
         name = part.name or f"part{len(parts) + 1}"
         chunks: list[bytes] = []
         size = 0
@@ -170,7 +166,7 @@ async def read_pdf_parts(request: web.Request) -> list[tuple[str, bytes]]:
             chunks.append(chunk)
         parts.append((name, check_pdf(b"".join(chunks), name)))
     if not parts:
-        raise ApiError(422, "missing_part", "没有上传任何文件 / no file uploaded")
+        raise ApiError(422, "missing_part", msg("missing_part"))
     return parts
 
 

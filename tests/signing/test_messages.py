@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 from signing import messages as texts
 from signing.models import ISZ_STEPS
 
@@ -37,9 +39,10 @@ def test_isz_step_names_cover_the_steps() -> None:
     assert list(texts.ISZ_STEP_NAMES) == list(ISZ_STEPS)
 
 
-def test_no_user_facing_chinese_left_in_the_platform_code() -> None:
-    """Chinese only in comments and docstrings of signing/platform.py; its messages come from the file."""
-    tree = ast.parse((SIGNING / "platform.py").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", ["platform.py", "app.py", "http.py"])
+def test_no_user_facing_chinese_left_in_the_platform_code(module: str) -> None:
+    """Chinese only in comments and docstrings of the mock's request code; its messages come from the file."""
+    tree = ast.parse((SIGNING / module).read_text(encoding="utf-8"))
     docstrings = {
         id(node.body[0].value)
         for node in ast.walk(tree)
@@ -68,4 +71,5 @@ def test_texts_keep_their_wording() -> None:
     assert texts.msg("materials_missing", count=texts.msg("all_parties")) == (
         "还有全部位当事人未上传注销材料：买方和卖方材料都上传后才能提交审核（手册8.2.7）。"
     )
+    assert texts.msg("file_too_large", megabytes=10) == "文件超过10MB / the file is larger than 10 MB"
     assert texts.msg("login_required") == "须先登录：缺少 Authorization: Bearer 令牌 / login required"
