@@ -41,6 +41,8 @@ Readings the manual leaves open, taken here:
   an overseas party (offline by :class:`ContractFacts`) until the notarisation is
   recorded: not applicable without an overseas party (``not_applicable``), and not
   offered again once ``notarized`` (``already_notarized``).
+* ``upload_filing_materials`` (5.3.5.2, 5.4.5) is a self-loop on a signed, unfiled contract
+  that needs filing: the materials may be uploaded again until the filing is submitted.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ Event = Literal[
     "cancellation_reject",
     "edit_terms",
     "upload_notarization",
+    "upload_filing_materials",
 ]
 Trigger = Action | Literal["back_office", "isz"]
 AdvanceRole = Literal["buyer", "seller", "counter_staff", "back_office", "isz"]
@@ -150,6 +153,7 @@ EVENT_NAMES: dict[Event, tuple[str, str]] = {
     "cancellation_reject": ("不通过注销审核", "reject the cancellation"),
     "edit_terms": ("编辑合同条款", "edit the contract terms"),
     "upload_notarization": ("上传涉外合同公证材料", "upload the foreign-related contract notarisation"),
+    "upload_filing_materials": ("上传备案材料", "upload the filing materials"),
 }
 
 # code -> (Chinese, English).  All texts of this module live here.
@@ -484,6 +488,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     *_loops("edit_terms", EDITABLE, "edit_terms", "6.2", "needs_editable"),
     *(_t("upload_notarization", (s,), s, "upload_notarization", "5.4.5.1", "needs_signed",
          overseas=True, until_notarized=True) for s in ("signed", "filing_cancelled")),
+    *(_t("upload_filing_materials", (s,), s, "upload_filing_materials", "5.3.5.2", "needs_signed",
+         filing_required=True) for s in ("signed", "filing_cancelled")),
 )
 # fmt: on
 
@@ -660,9 +666,9 @@ def allowed_events(facts: ContractFacts, role: str) -> list[str]:
     >>> facts = ContractFacts(status="signed", signing="offline", usage="residential",
     ...                       filing_required=True, overseas_party=False)
     >>> allowed_events(facts, "seller")
-    ['submit_filing', 'cancel_direct', 'apply_cancel', 'cancel_confirmed', 'edit_terms']
+    ['submit_filing', 'cancel_direct', 'apply_cancel', 'cancel_confirmed', 'edit_terms', 'upload_filing_materials']
     >>> allowed_events(facts, "counter_staff")
-    ['submit_filing']
+    ['submit_filing', 'upload_filing_materials']
     """
     out: list[str] = []
     for event in EVENTS:

@@ -33,7 +33,7 @@ from rules.ids import ValidateIdInput, normalize, validate_id
 from rules.lifecycle import MESSAGES as LIFECYCLE_MESSAGES
 from rules.lifecycle import STATUS_NAMES, ContractFacts, TransitionError, advance, allowed_events
 from rules.parties import AllowedDocTypesInput, Party, SigningOptionsInput, allowed_doc_types, signing_options
-from rules.permission import ACTION_NAMES, Action, PermissionInput, permission
+from rules.permission import Action, PermissionInput, permission
 from rules.steps import ContractStepsInput, contract_steps, filing_required
 from rules.title import (
     PasswordLoginInput,
@@ -70,6 +70,7 @@ EVENT_ACTIONS: dict[str, str] = {
     "submit_filing": "filing",
     "edit_terms": "edit_terms",
     "upload_notarization": "notarization",
+    "upload_filing_materials": "filing-materials",
 }
 #: the action in the path -> its lifecycle event (EVENT_ACTIONS read the other way)
 ACTION_EVENTS: dict[str, str] = {action: event for event, action in EVENT_ACTIONS.items()}
@@ -79,7 +80,6 @@ BACK_OFFICE_ACTIONS: dict[str, str] = {
     "filing_approve": "filing",
     "filing_reject": "filing",
 }
-SIGNED_AND_UNFILED = ("signed", "filing_cancelled")
 FIRST_CANCEL_PARTS = ("authorization", "application", "commitment", "agreement")
 #: refusals of :func:`rules.lifecycle.advance` answered 409 with its code (``forbidden`` is 403)
 CONFLICT_CODES = frozenset(
@@ -123,15 +123,6 @@ def _allowed_events(facts: ContractFacts, role: str) -> tuple[str, ...]:
     """:func:`rules.lifecycle.allowed_events`, remembered: it is a pure function of the
     (frozen, hashable) facts and the role, and it tries every event (``next`` of every view)."""
     return tuple(allowed_events(facts, role))
-
-
-def _format_wrong_status(status: str, action: Action, needs_code: str) -> str:
-    zh = LIFECYCLE_MESSAGES["wrong_status"][0]
-    return zh.format(
-        status=STATUS_NAMES[cast(Any, status)][0],
-        event=ACTION_NAMES[action][0],
-        needs=LIFECYCLE_MESSAGES[needs_code][0],
-    )
 
 
 class Platform:
@@ -629,12 +620,6 @@ class Platform:
             if action is not None:
                 out.append(action)
         status = contract["status"]
-        if (
-            status in SIGNED_AND_UNFILED
-            and contract["filing_required"]
-            and self._permitted(contract, role, "upload_filing_materials")
-        ):
-            out.append("filing-materials")
         if status == "awaiting_signatures" and caller is not None and caller.account is not None:
             mine = [s for s in signatures if s["account_id"] == caller.account["id"]]
             if mine and mine[0]["status"] == "pending":
@@ -977,12 +962,6 @@ class Platform:
         )
         return self.view(updated, role, caller)
 
-    def _signed_unfiled(self, contract: dict[str, Any], action: Action) -> None:
-        if contract["status"] not in SIGNED_AND_UNFILED:
-            raise ApiError(
-                409, "wrong_status", _format_wrong_status(contract["status"], action, "needs_signed")
-            )
-
     async def notarization(self, caller: Caller, contract_id: str, read: BodyReader) -> dict[str, Any]:
         contract, role = self._load(caller, contract_id)
         self._permit(contract, role, "upload_notarization")
@@ -1000,15 +979,7 @@ class Platform:
         self._permit(contract, role, "upload_filing_materials")
         parts = await read()
         contract = self._contract(contract_id)
-        if not contract["filing_required"]:
-            raise ApiError(
-                409,
-                "wrong_status",
-                LIFECYCLE_MESSAGES["guard_filing_required"][0].format(
-                    event=ACTION_NAMES["upload_filing_materials"][0]
-                ),
-            )
-        self._signed_unfiled(contract, "upload_filing_materials")
+        self._advance(contract, "upload_filing_materials", role)  # a self-loop: no status change, no event
         actor = caller.account["id"] if caller.account else None
         self._write(contract, Change(attachments=[("filing_material", n, d, actor) for n, d in parts]))
         return self.view(self._contract(contract_id), role, caller)

@@ -133,6 +133,9 @@ CASES: list[tuple[str, dict[str, Any], str, str, str, str | None, str]] = [
     *[(f"6_2_edit_terms_in_{s}", ON_RES, s, "edit_terms", "seller", None, s) for s in EDITABLE],
     *[(f"5_4_5_1_upload_notarization_stays_{s}", OFF_RES_OVERSEAS, s, "upload_notarization", "seller", None, s)
       for s in ["signed", "filing_cancelled"]],
+    *[(f"5_3_5_2_upload_filing_materials_stays_{s}_{who}", kind, s, "upload_filing_materials", who, None, s)
+      for s in ["signed", "filing_cancelled"] for kind in (ON_RES, OFF_RES)
+      for who in ("seller", "counter_staff")],
 ]  # fmt: skip
 
 
@@ -351,6 +354,30 @@ def test_5_4_5_1_notarization_not_applicable_without_an_overseas_party(kind: dic
     assert err.code == "not_applicable"
     assert err.message == "涉外合同公证只适用于有境外当事人的线下签署合同（手册5.4.5.1）。"
     assert "upload_notarization" not in allowed_events(f, "seller")
+
+
+@pytest.mark.parametrize("status", ["draft", "awaiting_signatures", "filing_submitted", "cancelled"])
+def test_5_3_5_2_filing_materials_only_between_signing_and_filing(status: str) -> None:
+    """The seller or the counter uploads the filing materials once the contract is signed and
+    until the filing is submitted (again after 注销备案); the buyer only views them (5.3.5.2)."""
+    f = facts(status, ON_RES)
+    err = refused(f, "upload_filing_materials", "seller")
+    assert err.code == "wrong_status" and "上传备案材料" in err.message
+    if status in ("draft", "awaiting_signatures"):
+        assert "须先完成合同签署" in err.message
+    assert "upload_filing_materials" not in allowed_events(f, "seller")
+    # a filed contract's materials are no longer the seller's to change (the 未备案 permission)
+    assert refused(facts("filed", ON_RES), "upload_filing_materials", "seller").code == "forbidden"
+    signed = facts("signed", ON_RES)
+    assert refused(signed, "upload_filing_materials", "buyer").code == "forbidden"
+    assert "upload_filing_materials" not in allowed_events(signed, "buyer")
+
+
+def test_5_3_5_2_no_filing_materials_for_a_sale_that_needs_no_filing() -> None:
+    f = facts("signed", NO_FILING)
+    err = refused(f, "upload_filing_materials", "seller")
+    assert err.code == "wrong_status" and "上传备案材料" in err.message
+    assert "upload_filing_materials" not in allowed_events(f, "seller")
 
 
 def test_5_4_5_1_notarization_before_signing_is_a_wrong_status() -> None:
