@@ -196,7 +196,9 @@ def csrf_token(token: str) -> str:
 
 
 def set_token_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
-    """HttpOnly, SameSite=Strict, for the token's lifetime; ``Secure`` only over HTTPS (tests use http)."""
+    """HttpOnly, SameSite=Strict, for the token's lifetime, and ``Secure`` (chat-api.md) — except
+    on plain http to this machine's own loopback name, where a browser would not send it back
+    to a developer's ``make run``."""
     response.set_cookie(
         COOKIE,
         token,
@@ -204,8 +206,27 @@ def set_token_cookie(request: web.Request, response: web.StreamResponse, token: 
         path="/",
         httponly=True,
         samesite="Strict",
-        secure=request.secure,
+        secure=cookie_must_be_secure(request.secure, request.headers.get("X-Forwarded-Proto"), request.host),
     )
+
+
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def cookie_must_be_secure(tls: bool, forwarded_proto: str | None, host: str) -> bool:
+    """Over TLS, behind a TLS proxy, or under any name but the loopback's: Secure.
+
+    >>> cookie_must_be_secure(False, None, "127.0.0.1:8080"), cookie_must_be_secure(False, None, "localhost")
+    (False, False)
+    >>> cookie_must_be_secure(True, None, "127.0.0.1:8080"), cookie_must_be_secure(False, "https", "127.0.0.1")
+    (True, True)
+    >>> cookie_must_be_secure(False, None, "desk.example.gov.cn")
+    True
+    """
+    if tls or (forwarded_proto or "").split(",")[0].strip().lower() == "https":
+        return True
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name.lower() not in _LOOPBACK_HOSTS
 
 
 def request_token(request: web.Request) -> tuple[str, bool]:

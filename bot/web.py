@@ -42,7 +42,8 @@ class ApiError(Exception):
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: "3" is no int and 5 no str (a malformed field, 400), as rules-api.md asks of rule inputs
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class NewSessionBody(_Body):
@@ -142,7 +143,20 @@ def _parse(model: type[BaseModel], data: Any) -> Any:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise ApiError(400, "invalid_body", f"{where}: {err['msg']}") from None
+        if _malformed(err["type"]):
+            raise ApiError(400, "invalid_body", f"{where}: {err['msg']}") from None
+        raise ApiError(422, "invalid_value", f"{where}: {err['msg']}") from None
+
+
+def _malformed(error_type: str) -> bool:
+    """chat-api.md's Errors: a field missing, unknown or of the wrong JSON type is a malformed body
+    (400); a field of the right type with a value out of bounds (k = 0, an empty q, a payload
+    over 200 characters) is an invalid field value (422).
+
+    >>> _malformed("missing"), _malformed("extra_forbidden"), _malformed("int_type"), _malformed("string_too_short")
+    (True, True, True, False)
+    """
+    return error_type in ("missing", "extra_forbidden") or error_type.endswith("_type")
 
 
 async def create_session(request: web.Request) -> web.Response:
@@ -206,6 +220,8 @@ async def rule(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in rules.REGISTRY:
         raise ApiError(404, "unknown_rule", f"no rule named {name!r}")
+    if not await request.read():  # rules-api.md: 400 when the body is not JSON (an empty one is not)
+        raise ApiError(400, "invalid_json", "the body is not valid UTF-8 JSON")
     payload = await _json(request)
     try:
         return web.json_response(rules.evaluate(name, payload))

@@ -99,6 +99,9 @@ HAO = "号"
 _OPEN = "([〔【"  # after to_halfwidth, （ and ［ are ( and [
 _CLOSE = ")]〕】"
 _BRACKETS = str.maketrans({**dict.fromkeys(_OPEN, "（"), **dict.fromkeys(_CLOSE, "）")})
+# The template's own characters typed in Traditional (a Hong Kong or Taiwan keyboard) are the
+# same characters: 粵（2020）深圳市不動產權第…號 is 粤（2020）深圳市不动产权第…号.
+_SIMPLIFIED = str.maketrans("粵動產權號", "粤动产权号")
 _BARE_YEAR = re.compile(r"^粤([0-9]+)(?![0-9）])")  # not when a lone ） follows
 _DIGITS = frozenset("0123456789")
 _SHOWN = 20  # characters of the user's text quoted in a message
@@ -116,14 +119,17 @@ def normalize(cert_type: str, number: str) -> str:
     """The normalised spelling of a certificate number (both types normalise alike).
 
     Spaces go (U+3000 too), full-width digits become half-width, every bracket
-    becomes ``（`` / ``）``, and a bare year after ``粤`` is put in brackets.
+    becomes ``（`` / ``）``, the template's characters typed in Traditional become
+    Simplified, and a bare year after ``粤`` is put in brackets.
 
     >>> normalize("property_cert", "粤[2020] 深圳市不动产权第０１２３４５６号")
     '粤（2020）深圳市不动产权第0123456号'
     >>> normalize("realty_cert", " 深房地字第 3000123456 号 ")
     '深房地字第3000123456号'
+    >>> normalize("property_cert", "粵（2021）深圳市不動產權第0234567號")
+    '粤（2021）深圳市不动产权第0234567号'
     """
-    text = strip_spaces(to_halfwidth(number)).translate(_BRACKETS)
+    text = strip_spaces(to_halfwidth(number)).translate(_BRACKETS).translate(_SIMPLIFIED)
     return _BARE_YEAR.sub(r"粤（\1）", text)
 
 

@@ -350,9 +350,22 @@ async def _checkpoints(store: Store) -> AsyncIterator[None]:
     task.cancel()
 
 
+@web.middleware
+async def _root_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Outside ``/mock`` too, an error is the JSON error shape (platform-api.md), not aiohttp's
+    text; what ``/mock`` answers has been through its own middleware already."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        reason = exc.reason or "error"
+        return ApiError(exc.status, reason.lower().replace(" ", "_"), reason).response()
+
+
 def make_root_app(store: Store, platform: Platform) -> web.Application:
     """``python -m signing``: the mock alone, mounted at ``/mock``, with ``/healthz``."""
-    root = web.Application(client_max_size=MAX_JSON_BYTES)
+    root = web.Application(client_max_size=MAX_JSON_BYTES, middlewares=[_root_errors])
     root.router.add_get("/healthz", healthz)
     root.add_subapp("/mock", make_app(platform))
     root.cleanup_ctx.append(lambda app: _checkpoints(store))

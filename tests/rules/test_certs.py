@@ -97,10 +97,21 @@ def test_5_2_2_property_cert_format_accepted(raw: str) -> None:
         ("realty_cert", " 深房地字第 3000123456 号 ", REALTY),
         ("realty_cert", "粤2020）", "粤2020）"),  # a lone ） stops the bare year being bracketed
         ("realty_cert", "", ""),
+        # typed on a Traditional keyboard: the template's characters are the same characters
+        ("property_cert", "粵（2021）深圳市不動產權第0234567號", "粤（2021）深圳市不动产权第0234567号"),
+        ("property_cert", "粵 2020 深圳市不动产权第0123456 号", PROPERTY),
+        ("realty_cert", "深房地字第3000123456號", REALTY),
     ],
 )
 def test_normalize(cert_type: str, raw: str, expected: str) -> None:
     assert normalize(cert_type, raw) == expected
+
+
+def test_5_2_2_a_traditional_number_is_valid() -> None:
+    out = validate_cert_number(
+        ValidateCertInput(cert_type="property_cert", number="粵（2021）深圳市不動產權第0234567號")
+    )
+    assert out.valid and out.normalized == "粤（2021）深圳市不动产权第0234567号"
 
 
 # --- wrong certificate type, both ways ------------------------------------------

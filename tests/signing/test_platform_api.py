@@ -312,6 +312,15 @@ def test_roles_come_before_status(mock: ThreadServer) -> None:
     assert mock.call("POST", "/mock/api/contracts", body, token=x_tok)[0] == 403
 
 
+def test_errors_outside_mock_have_the_error_shape_too(mock: ThreadServer) -> None:
+    """platform-api.md: every error body is {"error": {"code", "message"}}, at /nope as under /mock."""
+    for path in ("/nope", "/mock/nope"):
+        status, out = mock.call("GET", path)
+        assert status == 404 and set(out["error"]) == {"code", "message"}, (path, out)
+    status, out = mock.call("POST", "/healthz")
+    assert status == 405 and out["error"]["code"] == "method_not_allowed"
+
+
 def test_tokens_none_forged_expired_are_401(mock: ThreadServer) -> None:
     seller = mock.seed_account()
     token = mock.login(seller)

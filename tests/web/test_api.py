@@ -62,6 +62,14 @@ def test_error_codes(server: ServerProcess) -> None:
         ("POST", "/api/rules/no_such_rule", {}, None, 404),
         ("POST", "/api/rules/realname_level", {"level": "4", "purpose": "title_check"}, None, 422),
         ("POST", "/api/rules/realname_level", None, b"{oops", 400),
+        ("POST", "/api/rules/realname_level", None, b"", 400),  # an empty body is no JSON
+        # chat-api.md: a field missing, unknown or of the wrong type → 400; a value out of bounds → 422
+        ("POST", "/api/faq", {"q": "hi", "k": "3"}, None, 400),
+        ("POST", "/api/faq", {"q": "hi", "k": 0}, None, 422),
+        ("POST", "/api/faq", {"q": "hi", "k": 21}, None, 422),
+        ("POST", "/api/faq", {"q": ""}, None, 422),
+        ("POST", "/api/chat", {"session_id": "", "text": "hi"}, None, 422),
+        ("POST", "/api/chat", {"session_id": session, "payload": "x" * 201}, None, 422),
         # a lone surrogate escaped in JSON is no text at all
         ("POST", "/api/chat", None, b'{"session_id": "%s", "text": "\\ud800"}' % session.encode(), 400),
         ("POST", "/api/faq", None, b'{"q": "\\udfff?"}', 400),

@@ -46,6 +46,6 @@ def test_faq_endpoint_and_errors(server: ServerProcess) -> None:
     status, out = server.post("/api/faq", {"q": "What's the weather?", "k": 2})
     assert status == 200 and out["fallback"] is True and "12345" in out["message"]
     assert server.post("/api/faq", {"q": "x" * 3000})[0] == 413
-    assert server.post("/api/faq", {"q": "hi", "k": 0})[0] == 400
+    assert server.post("/api/faq", {"q": "hi", "k": 0})[0] == 422
     assert server.post("/api/faq", {"q": "hi", "lang": "fr"})[0] == 422
     assert server.post("/api/faq", {"question": "hi"})[0] == 400
