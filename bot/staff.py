@@ -37,6 +37,9 @@ and a changed one always is.
 **Place in the queue.** ``setup`` gives the engine ``queue_place`` (how many
 wait, plus one); the turn that asks for a human then tells the person their
 place.  Doors without the web server (``python -m bot chat``) do not say it.
+``handoff_holder`` tells the engine who holds a conversation's handoff: while a
+member of staff holds it, the person's messages are for them and never answer
+the flow's question.
 
 Nothing here logs a password, a token, a message text or a personal number.
 """
@@ -103,11 +106,18 @@ def setup(app: web.Application, assistant: Assistant, token_ttl_minutes: float =
         except sqlite3.Error:  # never let the desk break a person's turn
             return 0
 
+    def handoff_holder(session_id: str) -> str | None:
+        held = staff.open_handoff(session_id)  # an error: the engine keeps the flow still
+        return held.taken_by if held else None
+
     assistant.queue_place = queue_place
+    assistant.handoff_holder = handoff_holder
 
     async def close(app: web.Application) -> None:
         if assistant.queue_place is queue_place:
             assistant.queue_place = None
+        if assistant.handoff_holder is handoff_holder:
+            assistant.handoff_holder = None
         staff.close()
 
     app.on_cleanup.append(close)

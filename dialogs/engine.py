@@ -57,6 +57,17 @@ _QUESTION = re.compile(
     r"[?？吗呢么]\s*$|^(怎么|如何|为什么|能不能|可以|是否|什么|哪|谁|多少|how|what|why|can|do|does|is|are|which|who|when|where)\b",
     re.I,
 )
+#: A question word anywhere (可信等级怎么查, 不知道用途大类是啥): after a failed answer, such a message
+#: is answered from the FAQ when the FAQ is confident, and the step asked again.
+_QUESTION_WORD = re.compile(
+    r"怎么|怎样|如何|为什么|为何|什么|啥|哪|几|谁|多少|吗|呢|[?？]|点样|乜|边度|^(how|what|why|which|who|when|where)\b",
+    re.I,
+)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_EN_WORD = re.compile(r"[A-Za-z]{2,}(?:'[A-Za-z]+)?")
+_EN_MIN_WORDS = 3  # a message this long in English, with no Chinese, is English whatever the session says
+#: Steps whose answer may well be Latin letters (a passport name, a number): no language switch there.
+_LATIN_ANSWERS = frozenset({"name", "id_number", "cert_number", "mobile"})
 
 __all__ = ["Assistant", "Turn", "UnknownSession"]
 
@@ -139,6 +150,7 @@ def new_state(lang: Lang) -> dict[str, Any]:
         "handoff": False,
         "platform": None,  # a linked demo account: {"token", "account_id", "acting_for", "name"}
         "return_to": None,  # an ``act`` step refused: the step to go back to once the answer is fixed
+        "handoff_noted": False,  # staff hold the handoff and the person was told so (once)
     }
 
 
@@ -169,6 +181,9 @@ class Assistant:
         self.today = today
         self.m: dict[str, Any] = messages or yamlio.load(MESSAGES_FILE.read_text(encoding="utf-8"))
         self.queue_place: Callable[[], int] | None = None  # the staff desk's: a new handoff's place
+        #: the staff desk's: who holds a session's open handoff (None: nobody yet).  Without a desk
+        #: nobody can take a handoff, and the assistant keeps serving while the person waits.
+        self.handoff_holder: Callable[[str], str | None] | None = None
         self.platform = platform  # None: guidance only, the flows' ``act`` steps are skipped
         self.demo_accounts: list[dict[str, Any]] = yamlio.load(DEMO_ACCOUNTS_FILE.read_text(encoding="utf-8"))
         #: account id -> the public party data a contract on the platform needs (``party`` in the file)
@@ -305,6 +320,8 @@ class Assistant:
             payload = payload.strip()
             if payload.startswith("/"):
                 self._command_payload(ctx, payload)
+            elif self._held_by_staff(ctx):
+                self._note_staff_holds(ctx)
             else:
                 self._free_text(ctx, text if text is not None else payload, button=payload)
             return
@@ -324,12 +341,58 @@ class Assistant:
         if ctx.parse.command:
             self._command(ctx, ctx.parse.command, text)
             return
+        if self._held_by_staff(ctx):
+            self._note_staff_holds(ctx)
+            return
         self._free_text(ctx, text, button=None)
+
+    # ------------------------------------------------------------------ handoff
+    def _held_by_staff(self, ctx: _Ctx) -> bool:
+        """A member of staff holds this conversation's handoff: what the person writes is for them
+        (it is in the transcript), never an answer to the flow's question."""
+        if not ctx.state["handoff"]:
+            ctx.state["handoff_noted"] = False
+            return False
+        if self.handoff_holder is None or not ctx.session_id:
+            return False
+        try:
+            return self.handoff_holder(ctx.session_id) is not None
+        except Exception:  # the desk's trouble must not break the turn: keep the flow still
+            log.warning("handoff holder unavailable (session %s…)", ctx.session_id[:6])
+            return True
+
+    def _note_staff_holds(self, ctx: _Ctx) -> None:
+        """Tell the person once that a person has their messages; afterwards say nothing."""
+        if not ctx.state["handoff_noted"]:
+            ctx.state["handoff_noted"] = True
+            ctx.say(self._t("handoff_held", ctx.lang))
 
     # ------------------------------------------------------------------ language
     def _detect_language(self, ctx: _Ctx, text: str) -> None:
-        """On a session with no chosen language, follow the script the person writes in."""
+        """Follow the person's language.
+
+        An explicit request inside the message ("Please answer in English", 請用繁體) always
+        switches.  On a session with no chosen language, the script the person writes in is
+        followed.  On one with a language, a message clearly in English (no Chinese, three
+        English words or more, not at a question whose answer is Latin letters) is answered in
+        English and the session follows; Traditional is never guessed there from a few
+        characters (张建國 is a name), only on the explicit request.
+        """
+        requested = self.nlu.words.language_requested(text)
+        if requested is not None:
+            ctx.state["lang"] = ctx.lang = cast(Lang, requested)
+            ctx.state["lang_set"] = True
+            return
         if ctx.state["lang_set"]:
+            step = self._current_step(ctx.state)
+            answer_type = step.ask.type if step is not None and step.ask is not None else None
+            if (
+                ctx.lang != "en"
+                and answer_type not in _LATIN_ANSWERS
+                and not _CJK.search(text)
+                and len(_EN_WORD.findall(text)) >= _EN_MIN_WORDS
+            ):
+                ctx.state["lang"] = ctx.lang = "en"
             return
         guess = detect_language(text)
         if guess == "en" and sum(ch.isascii() and ch.isalpha() for ch in text) < 3:
@@ -488,6 +551,8 @@ class Assistant:
             if button is None and self._looks_like_digression(ctx, step.ask.type):
                 if self._digress(ctx, text):
                     return
+            if button is None and self._other_party(ctx, step, text):
+                return
             ok, value, error = self._accept(ctx, step, text, button)
             if ok:
                 self._set_slot(ctx, step, value)
@@ -558,17 +623,41 @@ class Assistant:
             parse.intent not in (current, "affirm", "deny") and _QUESTION.search(parse.normalized)
         ):
             self._answer_question(ctx, text, quiet_fallback=False)
-            step = self._current_step(ctx.state)
-            if step is not None:
-                ctx.say(self._t("back_to_step", ctx.lang))
-                self._ask(ctx, step)
-            return True
-        return False
+        elif not (
+            parse.intent not in ("affirm", "deny")
+            and _QUESTION_WORD.search(parse.normalized)
+            and self._answer_question(ctx, text, quiet_fallback=True, confident_only=True)
+        ):
+            return False
+        step = self._current_step(ctx.state)
+        if step is not None:
+            ctx.say(self._t("back_to_step", ctx.lang))
+            self._ask(ctx, step)
+        return True
 
-    def _answer_question(self, ctx: _Ctx, text: str, quiet_fallback: bool) -> bool:
+    def _other_party(self, ctx: _Ctx, step: Step, text: str) -> bool:
+        """At a question about one party (``party: seller``), an answer that names only the other
+        (买家是香港人) is not taken: say whom the question is about and ask it again."""
+        ask = step.ask
+        if ask is None or ask.party is None:
+            return False
+        named = self.nlu.words.parties_named(text)
+        other = "buyer" if ask.party == "seller" else "seller"
+        if other not in named or ask.party in named:
+            return False
+        ctx.say(self._t(f"other_party.{ask.party}", ctx.lang))
+        self._ask(ctx, step)
+        return True
+
+    def _answer_question(
+        self, ctx: _Ctx, text: str, quiet_fallback: bool, confident_only: bool = False
+    ) -> bool:
         """Answer from the FAQ, asking whether it helped; False when it had nothing
-        (the fallback is said unless ``quiet_fallback``)."""
+        (the fallback is said unless ``quiet_fallback``; with ``confident_only`` nothing at all
+        is said or recorded then)."""
         result = self.faq.ask(text, ctx.lang, 3)
+        if confident_only and (not result.answers or result.fallback):
+            return False
         if result.answers and not result.fallback:
             best = result.answers[0]
             ctx.events.append(("faq_answered", {"id": best.id, "score": best.score}))
@@ -593,6 +682,8 @@ class Assistant:
         lang = ctx.lang
         parse = ctx.parse
         raw = text.strip()
+        if ask.type in ("choice", "int", "amount", "share", "yes_no"):
+            raw = self.nlu.words.strip_particles(raw)  # 三级吧 / 个人啊
         entities = parse.entities if parse is not None else []
 
         def entity(kind: str) -> Any:
@@ -614,6 +705,8 @@ class Assistant:
             candidate = picked.value
         elif ask.type == "yes_no":
             yes = True if button == "yes" else False if button == "no" else _yes_no(parse)
+            if button is None and not ask.offer and self.nlu.words.is_acknowledgement(raw):
+                return bad("yes_no_ack")  # 好的 / 知道了 state no fact: the question again, with its buttons
             if yes is None:
                 return bad("yes_no")
             candidate = yes
@@ -791,6 +884,8 @@ class Assistant:
             if step.end:
                 self._end_flow(ctx, flow, None)
                 return
+            if step.goto and flow.index(step.goto) <= index:
+                self._discard_answer(state, flow.steps[flow.index(step.goto)])
             index = flow.index(step.goto) if step.goto else index + 1
         raise RuntimeError(f"flow {flow.id}: more than {_MAX_STEPS_PER_TURN} steps without a question")
 
@@ -1031,6 +1126,18 @@ class Assistant:
         )
         ctx.say(self._t("resumed", ctx.lang, title=self._flow_title(saved["flow"], ctx.lang)))
         self._ask_again_or_greet(ctx)
+
+    @staticmethod
+    def _discard_answer(state: dict[str, Any], target: Step) -> None:
+        """The flow goes back to the question ``target`` (定金比成交价格还高 → the deposit again):
+        the answer it had is rejected or about to be replaced, so it leaves the slots (and, when
+        it was the last answer, the history: 返回 then undoes the answer before it)."""
+        if target.ask is None:
+            return
+        state["slots"].pop(target.ask.slot, None)
+        history = state["history"]
+        if history and history[-1].get("kind") == "answer" and history[-1].get("step") == target.id:
+            history.pop()
 
     def _clear_flow_slots(self, state: dict[str, Any], flow: Flow) -> None:
         for name in flow.slots():

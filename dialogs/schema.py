@@ -80,6 +80,11 @@ class Ask(Model):
     max: float | None = None
     future: bool | None = None  # dates: must be after today (True) / not after today (False)
     help: Text | None = None  # shown with the prompt after a failed answer and on 帮助
+    #: yes/no: the question offers to do something (现在申请吗？), so 好的 / OK mean yes; at a
+    #: question of fact (default) an acknowledgement is no answer and the question is asked again
+    offer: bool = False
+    #: the party the question is about: an answer naming only the other party is not taken
+    party: Literal["seller", "buyer"] | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -91,6 +96,8 @@ class Ask(Model):
             raise ValueError(f"'choices' only go with type 'choice', not {self.type!r}")
         if self.slot in _RESERVED:
             raise ValueError(f"slot name {self.slot!r} is reserved")
+        if self.offer and self.type != "yes_no":
+            raise ValueError(f"'offer' only goes with type 'yes_no', not {self.type!r}")
         return self
 
 

@@ -61,6 +61,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{subj}第{pos}位“{ch}”应为英文字母或数字。",
         "{Subj}: the {nth} character '{ch}' should be a letter or a digit.",
     ),
+    "passport_no_digit": (
+        "{subj}应由字母和数字组成，当前没有数字，请对照护照核对。",
+        "{Subj} is made of letters and digits; this one has no digit. Please check it against the passport.",
+    ),
     "not_officer_char": (
         "{subj}第{pos}位“{ch}”应为字母、数字或汉字。",
         "{Subj}: the {nth} character '{ch}' should be a letter, a digit or a Chinese character.",
@@ -452,9 +456,20 @@ def _check_taiwan_permit(text: str, today: datetime.date) -> Problem | None:
 
 
 def _check_passport(text: str, today: datetime.date) -> Problem | None:
+    """Letters and digits, at least one digit: a word ("IDCARD", "HELLO") is no passport number.
+
+    >>> day = datetime.date(2026, 1, 1)
+    >>> _check_passport("IDCARD", day), _check_passport("E12345678", day)
+    (('passport_no_digit', {}), None)
+    """
     if not 5 <= len(text) <= 17:
         return _length(text)
-    return _bad_char(text, _DIGITS | _LETTERS, "not_alnum")
+    problem = _bad_char(text, _DIGITS | _LETTERS, "not_alnum")
+    if problem:
+        return problem
+    if not any(ch in _DIGITS for ch in text):
+        return "passport_no_digit", {}
+    return None
 
 
 def _is_chinese(ch: str) -> bool:

@@ -147,7 +147,10 @@ function showProgress(state) {
 }
 
 async function newSession() {
-  const created = await api("POST", "/api/sessions", { lang });
+  // The language goes with a new session only once the person chose one (the 简/繁/EN switch):
+  // otherwise the assistant follows the language the person writes in.
+  const chosen = localStorage.getItem(LANG_KEY);
+  const created = await api("POST", "/api/sessions", chosen ? { lang: chosen } : {});
   sessionId = created.session_id;
   localStorage.setItem(KEY, sessionId);
   lastSeq = 0;

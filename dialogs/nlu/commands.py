@@ -8,6 +8,8 @@ to the classifier, which knows the command intents too.
 >>> table = CommandTable({"back": ["返回", "go back"], "help": ["帮助", "?"]})
 >>> table.match("返回。"), table.match("請返回！"), table.match("Go back, please"), table.match("？")
 ('back', 'back', 'back', 'help')
+>>> table.match("唔該，返回")
+'back'
 >>> table.match("返回上一步看看") is None
 True
 """
@@ -21,7 +23,7 @@ from .normalize import normalize_text
 
 _TRAILING = re.compile(r"[\s。.!！?？~～…,，、;；:：]+$")
 _LEADING = re.compile(r"^[\s,，]+")
-_POLITE_PREFIX = re.compile(r"^(?:请|麻烦|please|pls|plz)[\s,，]*")
+_POLITE_PREFIX = re.compile(r"^(?:请|麻烦|唔该|劳驾|please|pls|plz)[\s,，]*")
 _POLITE_SUFFIX = re.compile(r"[\s,，]*(?:请|please|pls|plz|吧)$")
 
 

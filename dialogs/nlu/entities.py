@@ -23,11 +23,13 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import NamedTuple
 
 import rules
 from rules import ids as rule_ids
 
+from .data import DATA_DIR, read_yaml
 from .models import Entity, EntityValue
 from .normalize import aligned_view
 from .numerals import CN_DIGITS, CN_NUMERAL_CHARS, any_to_decimal, arabic_to_decimal, cn_to_decimal
@@ -675,124 +677,40 @@ def find_shares(text: str) -> list[Entity]:
 # yes_no
 # ---------------------------------------------------------------------------
 
-_YES_ZH = (
-    "是",
-    "是的",
-    "是啊",
-    "是呀",
-    "是滴",
-    "对",
-    "对的",
-    "对啊",
-    "对呀",
-    "对对",
-    "好",
-    "好的",
-    "好啊",
-    "好吧",
-    "可以",
-    "可以的",
-    "没错",
-    "不错",
-    "有",
-    "有的",
-    "嗯",
-    "嗯嗯",
-    "行",
-    "确定",
-    "确认",
-    "没问题",
-    "当然",
-    "同意",
-    "正确",
-    "需要",
-    "要",
-)
-_NO_ZH = (
-    "不是",
-    "不是的",
-    "否",
-    "不",
-    "不对",
-    "没有",
-    "没",
-    "不可以",
-    "不行",
-    "不要",
-    "不用",
-    "不需要",
-    "不好",
-    "不同意",
-    "不正确",
-    "错",
-    "错了",
-    "还没",
-    "还没有",
-    "没呢",
-    "无",
-)
-_YES_EN = (
-    "yes",
-    "yeah",
-    "yep",
-    "yup",
-    "y",
-    "ok",
-    "okay",
-    "sure",
-    "correct",
-    "right",
-    "of course",
-    "absolutely",
-)
-_NO_EN = ("no", "nope", "nah", "n", "not really", "incorrect", "wrong", "never")
-#: Words only taken when they stand at the start (too common inside other words).
-_START_ONLY = frozenset(
-    {"是", "对", "好", "有", "行", "要", "需要", "不", "没", "否", "错", "无", "y", "n", "嗯"}
-)
-#: Beginnings that look like a yes/no word but are not an answer.
-_NOT_ANSWERS = (
-    "是不是",
-    "是否",
-    "对不对",
-    "好不好",
-    "有没有",
-    "要不要",
-    "可不可以",
-    "行不行",
-    "对于",
-    "好像",
-    "好多",
-    "好久",
-    "好几",
-    "有点",
-    "有些",
-    "有人",
-    "有个",
-    "有什么",
-    "要是",
-    "要么",
-    "不知道",
-    "不懂",
-    "不清楚",
-    "不太",
-    "不过",
-    "不客气",
-    "不用谢",
-    "没事",
-    "没关系",
-    "没什么",
-    "不会",
-    "不能",
-    "无法",
-    "需要什么",
-    "需要哪",
-    "错误",
-    "要求",
-    "no problem",
-    "no worries",
-)
-_YES_NO: dict[str, bool] = {**dict.fromkeys(_YES_ZH + _YES_EN, True), **dict.fromkeys(_NO_ZH + _NO_EN, False)}
+YES_NO_FILE = DATA_DIR / "yes_no.yaml"
+
+
+def _load_yes_no(path: Path = YES_NO_FILE) -> tuple[dict[str, bool], frozenset[str], tuple[str, ...]]:
+    """The lexicon of ``data/yes_no.yaml``: word -> yes/no, the start-only words, the non-answers.
+
+    Verb answers are made from its verbs and their prefixes and suffixes (签 + 了 = 签了, 还没 + 签 =
+    还没签); entries are read in the aligned view (唔係 -> 唔系).
+    """
+    raw = read_yaml(path)
+
+    def words(key: str) -> list[str]:
+        items = raw.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
+            raise ValueError(f"{path.name}: {key}: expected a list of strings (quote yes/no/y/n)")
+        return [aligned_view(w.strip()) for w in items if w.strip()]
+
+    verbs = words("verbs")
+    lexicon: dict[str, bool] = {}
+    for word in words("yes_words") + words("yes_en"):
+        lexicon[word] = True
+    for prefix in words("yes_before_verb"):
+        lexicon.update(dict.fromkeys((prefix + v for v in verbs), True))
+    for suffix in words("yes_after_verb"):
+        lexicon.update(dict.fromkeys((v + suffix for v in verbs), True))
+    for prefix in words("no_before_verb"):
+        lexicon.update(dict.fromkeys((prefix + v for v in verbs), False))
+    for word in words("no_words") + words("no_en"):
+        lexicon[word] = False
+    return lexicon, frozenset(words("start_only")), tuple(words("not_answers"))
+
+
+#: word -> True (yes) / False (no); words only taken at the start; beginnings that are no answer.
+_YES_NO, _START_ONLY, _NOT_ANSWERS = _load_yes_no()
 _YES_NO_MAX_LEN = max(len(k) for k in _YES_NO)
 _LEAD = re.compile(r"[\s,.!?;:，。！？；：、~～…\"'“”‘’()（）]*")
 _QUESTION_END = re.compile(r"(?:吗|么|嘛|呢)?[\s。.!！~～]*[?？][\s?？]*$|吗[\s。.!！~～]*$")

@@ -93,3 +93,25 @@ def test_keyboard_only(server: ServerProcess, browser: Any) -> None:
     page.keyboard.press("Enter")
     page.get_by_text("产权证书是哪一种", exact=False).wait_for()
     page.close()
+
+
+def test_a_page_without_a_chosen_language_follows_the_person(server: ServerProcess, browser: Any) -> None:
+    """Explore report E16: the page created every session with ``lang: "zh"``, so an English
+    sentence got a Chinese answer.  Until the 简/繁/EN switch is used, no language is sent."""
+    page = browser.new_page(locale="zh-CN")
+    bodies: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            bodies.append(r.post_data or "")
+            if r.url.endswith("/api/sessions") and r.method == "POST"
+            else None
+        ),
+    )
+    page.goto(server.url + "/")
+    page.locator(".chip").first.wait_for()
+    page.get_by_label("输入消息").fill("I want to do the title check")
+    page.keyboard.press("Enter")
+    page.get_by_text("Where is the property", exact=False).wait_for()
+    assert bodies and all('"lang"' not in b for b in bodies), bodies
+    page.close()

@@ -244,7 +244,7 @@ def test_taiwan_permit_valid(number: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "normalized"), [("e12345678", "E12345678"), ("12345", "12345"), ("A" * 17, "A" * 17)]
+    ("raw", "normalized"), [("e12345678", "E12345678"), ("12345", "12345"), ("A" * 16 + "1", "A" * 16 + "1")]
 )
 def test_passport_valid(raw: str, normalized: str) -> None:
     assert_valid("passport", raw, normalized)
@@ -451,6 +451,14 @@ def test_passport_messages() -> None:
     assert "当前为18位" in zh
     zh, en = invalid("passport", "E1234-678")
     assert "第6位“-”应为英文字母或数字" in zh and "the 6th character '-' should be a letter or a digit" in en
+
+
+@pytest.mark.parametrize("word", ["ID card", "hello", "A" * 17, "passport"])
+def test_a_word_is_no_passport_number(word: str) -> None:
+    """Explore report E17: "ID card" was taken as the passport number IDCARD; a passport
+    number has digits."""
+    zh, en = invalid("passport", word)
+    assert "没有数字" in zh and "no digit" in en
 
 
 def test_officer_id_messages() -> None:

@@ -108,6 +108,27 @@ def queue(srv: ServerProcess, token: str) -> dict[str, dict[str, Any]]:
     return {h["session_id"]: h for h in out["handoffs"]}
 
 
+def test_what_the_person_writes_to_the_staff_member_holding_them_is_no_answer(desk: ServerProcess) -> None:
+    """Explore report E13: once staff hold the handoff, the person's messages are for them: no slot is
+    filled and no step advanced (the text is in the transcript), said once; 取消 still works."""
+    session = waiting_citizen(desk)
+    turn = chat(desk, session, "个人")  # waiting, nobody holds it yet: the assistant still serves
+    assert turn["state"]["step"] == "login_identity"
+    alice = login(desk, "alice")
+    assert call(desk, "POST", f"/api/staff/sessions/{session}/take", token=alice)[0] == 200
+    turn = chat(desk, session, "本人")
+    assert turn["handoff"] is True and turn["state"]["step"] == "login_identity"
+    assert "login_identity" not in turn["state"]["slots"]
+    assert [r["text"] for r in turn["replies"]] == [next(r["text"] for r in turn["replies"])]
+    assert "工作人员正在为您服务" in turn["replies"][0]["text"]
+    turn = chat(desk, session, "好的")
+    assert turn["replies"] == [] and turn["state"]["step"] == "login_identity"
+    texts = [m["text"] for m in desk.get(f"/api/sessions/{session}/messages")[1]["messages"]]
+    assert "本人" in texts and "好的" in texts  # kept for the member of staff
+    turn = chat(desk, session, "取消")
+    assert turn["handoff"] is False and turn["state"]["step"] == "login_identity"
+
+
 def test_the_whole_handoff_cycle(desk: ServerProcess) -> None:
     session = waiting_citizen(desk)
     alice, bob = login(desk, "alice"), login(desk, "bob")
