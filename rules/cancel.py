@@ -58,28 +58,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(manual 7, case 1; manual 6.2).",
     ),
     "unfiled_case2": (
-        "合同未签署，但买方已申请了购房资格码：须先由买方作废购房资格码，之后买卖双方任何一方"
-        "才可以注销网签（手册7，情况2）。作废后：",
+        "合同未签署，但买方已申请了购房资格码：由买方作废资格码后，买卖双方任何一方才可以注销网签"
+        "（手册7，情况2）。",
         "The contract is unsigned but the buyer has applied for a purchase qualification code "
-        "(购房资格码): the buyer must first void the code; only then may either party cancel the "
-        "net-signing (manual 7, case 2). After voiding it: ",
+        "(购房资格码): only after the buyer voids the code may either party cancel the net-signing "
+        "(manual 7, case 2).",
     ),
-    "then_case3": (
-        "合同签署方式为线上签署，买方或卖方可直接注销网签，无需对方确认（手册7，情况3）。",
-        "the contract is signed online, so the buyer or the seller cancels the net-signing "
-        "directly, without the other party's confirmation (manual 7, case 3).",
-    ),
-    "then_case4": (
-        "合同签署方式为线下签署且已下载过合同，由买卖双方任何一方申请注销网签，另一方进行确认（手册7，情况4）。",
-        "the contract is signed offline and has been downloaded, so either party applies to cancel "
-        "the net-signing and the other party confirms it (manual 7, case 4).",
-    ),
-    "then_uncovered": (
-        "合同为线下签署且从未下载过合同，这种情况不属于手册7所列的四种情况，手册未作规定；"
-        "请拨打12345或咨询住房公积金管理中心，不要自行推断。",
-        "the contract is signed offline and was never downloaded, which is none of the four cases "
-        "of manual 7: the manual does not cover it. Ask 12345 or the provident fund centre "
-        "(住房公积金管理中心) rather than guessing.",
+    "case2_gaps": (
+        "情况2没有写作废之后是否需要另一方确认，手册也没有写作废资格码在哪里、怎样操作；情况3、4写的是"
+        "“买方未申请购房资格码”的合同，是否适用于已作废资格码的合同，手册没有说明。请拨打12345或咨询"
+        "住房公积金管理中心确认，不要自行推断。",
+        "Case 2 does not say whether the other party must confirm after the code is voided, and the manual "
+        "does not say where or how the code is voided; cases 3 and 4 are about contracts whose buyer has not "
+        "applied for a code, and the manual does not say whether they apply once a code is voided. Ask 12345 "
+        "or the provident fund centre (住房公积金管理中心) rather than guessing.",
     ),
     "unfiled_case3": (
         "合同未签署且买方未申请购房资格码，签署方式为线上签署：买方或卖方可在个人中心“我的二手房”"
@@ -106,23 +98,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- chapter 8: filed contracts ---------------------------------------------------
     "filed_transfer_accepted": (
-        "登记部门已受理该合同房产的转移登记申请：手册8.1只允许在受理之前注销备案或网签，"
-        "本系统（线上或住房公积金管理中心现场）已不能办理。手册未说明此后如何处理，"
-        "请咨询不动产登记中心或拨打12345（手册8.1）。",
-        "The registration department has accepted the transfer registration of this property: "
-        "manual 8.1 allows cancelling the filing or the net-signing only before that, so neither "
-        "online nor on site at the provident fund centre (住房公积金管理中心) is open any more. The "
-        "manual does not say what to do instead: ask the real estate registration centre "
-        "(不动产登记中心) or 12345 (manual 8.1).",
+        "登记部门已受理该合同房产的转移登记申请：手册8.1写的是登记部门未受理转移登记申请时，买卖双方经协商一致的，"
+        "可线上申请注销备案或网签，所以这种情况不能线上申请。受理之后能否到住房公积金管理中心现场申请"
+        "（8.2注意没有写这一条件）、还能怎样处理，手册都没有写；请咨询不动产登记中心或拨打12345（手册8.1、8.2）。",
+        "The registration department has accepted the transfer registration of this property: manual 8.1 "
+        "lets the parties apply online to cancel the filing or the net-signing when the registration "
+        "department has not accepted it, so an online application is not possible now. Whether one can still "
+        "apply on site at the provident fund centre (住房公积金管理中心) (the note of 8.2 does not state this "
+        "condition), or what else can be done, the manual does not say: ask the real estate registration "
+        "centre (不动产登记中心) or 12345 (manual 8.1, 8.2).",
     ),
     "filed_no_basis": (
-        "注销已备案合同的网签或备案，须买卖双方协商一致（线上申请，或预约后到住房公积金管理中心"
-        "现场申请），或由其中一方持已生效的法律文书等材料预约后到住房公积金管理中心现场申请"
-        "（手册8.1、8.2）。目前两者都不具备，暂不能申请。",
-        "Cancelling the net-signing or the filing of a filed contract needs both parties' agreement "
-        "(apply online, or on site at the provident fund centre (住房公积金管理中心) after an "
-        "appointment) or one party holding an effective legal document, on site after an "
-        "appointment (manual 8.1, 8.2). Neither is the case, so no application can be made yet.",
+        "手册写了两种申请注销已备案合同网签或备案的情形：买卖双方经协商一致的，可线上申请（手册8.1），"
+        "也可预约后到住房公积金管理中心现场申请；其中一方持已生效的法律文书等材料的，可预约后到住房公积金管理中心"
+        "现场申请（手册8.2注意）。两者都不具备时怎么办，手册没有写；请拨打12345或咨询住房公积金管理中心。",
+        "The manual gives two situations for cancelling the net-signing or the filing of a filed contract: "
+        "both parties agree — apply online (manual 8.1) or on site at the provident fund centre "
+        "(住房公积金管理中心) after an appointment; or one party holds an effective legal document or similar "
+        "materials — on site after an appointment (manual 8.2, note). The manual does not say what can be "
+        "done when neither is the case: ask 12345 or the 住房公积金管理中心.",
     ),
     "channel_online_and_onsite": (
         "买卖双方已协商一致：可线上申请——进入个人中心“我的二手房”，点击相应合同的“合同网签备案注销”"
@@ -132,11 +126,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(住房公积金管理中心) after an appointment (manual 8.2).",
     ),
     "channel_onsite_only": (
-        "买卖双方未协商一致，不能线上申请；持已生效的法律文书的一方可在预约后前往住房公积金管理中心"
-        "现场申请注销备案或注销网签（手册8.2注意）。",
-        "The parties have not agreed, so no online application is possible; the party holding an "
-        "effective legal document may apply on site at the provident fund centre "
-        "(住房公积金管理中心) after an appointment (manual 8.2, note).",
+        "买卖双方未协商一致，不能线上申请（手册8.1：线上申请以协商一致为前提）。手册8.2注意写的是：“买卖双方经协商一致"
+        "或其中一方持已生效的法律文书等材料，可在预约后前往住房公积金管理中心现场申请注销备案或注销网签”。",
+        "The parties have not agreed, so no online application is possible (manual 8.1: online needs their "
+        "agreement). The note of manual 8.2 says: with both parties' agreement, or with one party holding "
+        "an effective legal document or similar materials, an application to cancel the filing or the "
+        "net-signing may be made on site at the provident fund centre (住房公积金管理中心) after an "
+        "appointment.",
     ),
     "options_both": (
         "可选两种方式：注销网签——备案信息被撤销，合同同时被删除；注销备案——备案信息被撤销，"
@@ -162,11 +158,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(manual 8.1).",
     ),
     "option_filing_other_terms": (
-        "修改合同其他内容：选择注销备案——备案信息被撤销，合同保留，修改部分内容后重新申请备案"
-        "（注销网签则会撤销备案并删除合同，须重新网签）（手册8.1）。",
-        "Other contract terms change: choose 注销备案 — the filing is revoked, the contract is kept, "
-        "edit it and apply for filing again (注销网签 would revoke the filing and delete the "
-        "contract, so a new contract would have to be signed) (manual 8.1).",
+        "修改合同其他内容：手册8.1写的是，申请注销备案的，备案信息将被撤销，撤销后可对合同部分内容进行修改后"
+        "重新申请备案（注销网签则撤销备案并删除合同）。哪些内容可以修改，手册没有写，请先向住房公积金管理中心"
+        "或12345确认（手册8.1）。",
+        "Changing other contract content: manual 8.1 says that after 注销备案 (cancelling the filing) the "
+        "filing is revoked and part of the contract's content may be edited before applying for filing "
+        "again (注销网签 would revoke the filing and delete the contract). Which content may be edited the "
+        "manual does not say: check with the provident fund centre (住房公积金管理中心) or 12345 first "
+        "(manual 8.1).",
     ),
     "materials_agreed": (
         "所需材料：电子证照调用授权书、注销二手房买卖合同备案申请表、注销网签备案承诺书、"
@@ -179,18 +178,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "authorisation, and once all are in either party may submit for review (manual 8.2.3, 8.2.7).",
     ),
     "materials_legal_document": (
-        "所需材料：电子证照调用授权书、注销二手房买卖合同备案申请表、注销网签备案承诺书，以及"
-        "已生效的法律文书（代替买卖双方解除协议）；持法律文书的一方可单独申请（手册8.2注意、8.2.3、8.2.4）。",
-        "Materials: 电子证照调用授权书 (authorisation to call electronic licences), "
-        "注销二手房买卖合同备案申请表 (application form), 注销网签备案承诺书 (commitment), and the "
-        "effective legal document (已生效的法律文书) in place of the termination agreement; the "
-        "party holding it may apply alone (manual 8.2 note, 8.2.3, 8.2.4).",
+        "材料：手册8.2注意只写了“持已生效的法律文书等材料”，没有列出现场申请要带的材料。线上申请时上传的是"
+        "电子证照调用授权书、注销二手房买卖合同备案申请表、注销网签备案承诺书、买卖双方解除协议"
+        "（手册8.2.3、8.2.4）；现场申请需要哪些、法律文书与这些材料的关系，请在预约时向住房公积金管理中心确认"
+        "（手册8.2注意）。",
+        "Materials: the note of manual 8.2 only says “an effective legal document or similar materials” "
+        "and lists nothing for an on-site application. Online, the uploads are the 电子证照调用授权书 "
+        "(authorisation to call electronic licences), 注销二手房买卖合同备案申请表 (application form), "
+        "注销网签备案承诺书 (commitment) and 买卖双方解除协议 (termination agreement) (manual 8.2.3, 8.2.4); "
+        "what is needed on site, and how the legal document relates to them, confirm with the "
+        "住房公积金管理中心 when you book (manual 8.2, note).",
     ),
     "identity_documents": (
         "上传《电子证照调用授权书》后系统未自动获取电子证照信息，或当事人未签署授权书的，"
-        "须手动上传有效的身份证明材料代替（手册8.2.3）。",
+        "需手动上传有效的身份证明材料（手册8.2.3）。",
         "If the system cannot fetch a party's electronic licences after the authorisation is "
-        "uploaded, or a party has not signed it, upload valid identity documents instead "
+        "uploaded, or a party has not signed it, valid identity documents must be uploaded by hand "
         "(manual 8.2.3).",
     ),
 }
@@ -254,7 +257,7 @@ def cancel_unfiled(inp: CancelUnfiledInput) -> CancelUnfiledOutput:
     case, confirm = _without_code(inp.signing, inp.downloaded)
     if inp.qualification_code_applied:
         return _unfiled(
-            ("unfiled_case2", f"then_{case or 'uncovered'}"),
+            ("unfiled_case2", "case2_gaps"),
             allowed=False,
             confirm=confirm,
             prerequisite="buyer_voids_qualification_code",

@@ -28,8 +28,18 @@ _BUYER_DOCS: dict[str, list[DocType]] = {
     "taiwan": ["taiwan_permit"],
     "foreign": ["passport"],
 }
-# 5.3.1 填写卖方信息: the seller's fields come from the title certificate, so every
-# document a certificate of that origin may carry.
+# The manual's own words for them ("只能选择身份证或军官证"), shown instead of the codes' names.
+_BUYER_DOC_WORDS: dict[str, str] = {
+    "mainland": "身份证或军官证",
+    "hk": "港澳居民来往内地通行证",
+    "macau": "港澳居民来往内地通行证",
+    "taiwan": "台湾居民来往大陆通行证",
+    "foreign": "护照",
+}
+# 5.3.1 填写卖方信息: the seller's fields come from the title certificate.  The manual lists no
+# document types for a seller; these lists are the codes fixed by the rules spec (rules-api.md,
+# allowed_doc_types) and are not shown to the user as the manual's words (the message says the
+# manual has no such list).
 _SELLER_DOCS: dict[str, list[DocType]] = {
     "mainland": ["resident_id", "officer_id"],
     "hk": ["hk_id", "hk_macau_permit", "hkmt_residence_permit", "passport"],
@@ -44,26 +54,35 @@ MESSAGES = {
         "A buyer who is {who_en} can only use: {docs_en} (manual 5.3.1, 5.4.1, buyer information).",
     ),
     "buyer_org": (
-        "买方为企业或其他组织时，证件类型选择统一社会信用代码（手册5.3.1 填写买方信息）。",
-        "A buyer that is an enterprise or other organisation uses its unified social credit code "
-        "(manual 5.3.1, buyer information).",
+        "买方为企业或其他组织：手册5.3.1、5.4.1“填写买方信息”只写了买方类型可选个人、企业和其他组织机构等，"
+        "没有写企业或其他组织买方的证件类型（手册只在第1章法人注册的流程图中要求法人证件类型选择"
+        "“统一社会信用代码”）。请以页面上的选项为准，有疑问请拨打12345。",
+        "A buyer that is an enterprise or other organisation: the manual's buyer information (5.3.1, 5.4.1) "
+        "only says the buyer type may be an individual, an enterprise or another organisation; it does not "
+        "say which document type such a buyer uses (only the chapter-1 flowchart, for registering a legal "
+        "person, requires the type 统一社会信用代码). Go by the options on the page; if unsure, call 12345.",
     ),
     "seller": (
-        "卖方名称、国籍/地区、证件号码等取自产权证书，不可修改（如有问题请到不动产登记中心修改）；"
-        "{who}卖方的产权证书上可能记载的证件为：{docs}（手册5.3.1 填写卖方信息）。",
-        "A seller's name, nationality/region and ID number come from the title certificate and cannot be "
-        "edited (ask the real estate registration centre to correct them); a certificate of a seller who is "
-        "{who_en} may carry: {docs_en} (manual 5.3.1, seller information).",
+        "卖方名称、国籍/地区、证件号码、发证地、所占份额为产权证书上的信息，不可修改；如有问题，请到不动产登记中心"
+        "修改（手册5.3.1、5.4.1.3 填写卖方信息）。手册没有列出卖方的证件类型有哪些。",
+        "The seller's name, nationality/region, document number, place of issue and share are the title "
+        "certificate's details and cannot be edited; if something is wrong, have it corrected at the "
+        "不动产登记中心 (real estate registration centre) (manual 5.3.1, 5.4.1.3, seller information). "
+        "The manual does not list the document types a seller may have.",
     ),
     "seller_hk_macau": (
-        "卖方证件号码为港澳身份证号码的，证件类型须对应选择“港澳居民身份证”（本系统中为{idcard}）。",
-        "If the certificate carries a Hong Kong or Macau identity card number, choose the document type "
-        "“港澳居民身份证” (here: {idcard_en}).",
+        "手册只写明：卖方证件号码为港澳身份证号码的，证件类型需对应地选择“港澳居民身份证”"
+        "（手册5.3.1、5.4.1.3）。",
+        "It only states: if the seller's document number is a Hong Kong or Macao identity card "
+        "number, choose the document type “港澳居民身份证” (manual 5.3.1, 5.4.1.3).",
     ),
     "seller_org": (
-        "卖方为企业或其他组织时，证件类型为统一社会信用代码，取自产权证书，不可修改（手册5.3.1 填写卖方信息）。",
-        "A seller that is an enterprise or other organisation is identified by its unified social credit code, "
-        "taken from the title certificate and not editable (manual 5.3.1, seller information).",
+        "卖方为企业或其他组织：卖方名称、证件号码等同样为产权证书上的信息，不可修改，如有问题请到不动产登记中心"
+        "修改（手册5.3.1、5.4.1.3 填写卖方信息）。手册没有写企业或其他组织卖方的证件类型；有疑问请拨打12345。",
+        "A seller that is an enterprise or other organisation: its name, document number and so on are the "
+        "title certificate's details too and cannot be edited; corrections at the 不动产登记中心 (manual "
+        "5.3.1, 5.4.1.3, seller information). The manual does not say which document type such a seller "
+        "has; if unsure, call 12345.",
     ),
 }
 
@@ -121,6 +140,9 @@ class AllowedDocTypes(RuleOutput):
 def allowed_doc_types(inp: AllowedDocTypesInput) -> AllowedDocTypes:
     """The document types a buyer or seller may carry (manual 5.3.1 / 5.4.1).
 
+    Buyers' lists are the manual's (填写买方信息); the sellers' and the organisations' are the spec's
+    codes, and their messages say the manual has no such list.
+
     >>> allowed_doc_types(AllowedDocTypesInput(role="seller", type="individual", origin="hk")).doc_types
     ['hk_id', 'hk_macau_permit', 'hkmt_residence_permit', 'passport']
     >>> allowed_doc_types(AllowedDocTypesInput(role="buyer", type="enterprise", origin="foreign")).doc_types
@@ -132,18 +154,17 @@ def allowed_doc_types(inp: AllowedDocTypesInput) -> AllowedDocTypes:
     who, who_en = ORIGIN_NAMES[inp.origin]
     if inp.role == "buyer":
         docs = _BUYER_DOCS[inp.origin]
-        zh, en = MESSAGES["buyer"]
+        names_en = _names(docs)[1]
+        zh = MESSAGES["buyer"][0].format(who=who, docs=_BUYER_DOC_WORDS[inp.origin])
+        en = MESSAGES["buyer"][1].format(who_en=who_en, docs_en=names_en)
     else:
+        # the manual lists no seller document types: the message names none (see _SELLER_DOCS)
         docs = _SELLER_DOCS[inp.origin]
         zh, en = MESSAGES["seller"]
-    names, names_en = _names(docs)
-    zh = zh.format(who=who, docs=names)
-    en = en.format(who_en=who_en, docs_en=names_en)
     if inp.role == "seller" and inp.origin in ("hk", "macau"):
-        card: DocType = "hk_id" if inp.origin == "hk" else "macau_id"
         extra_zh, extra_en = MESSAGES["seller_hk_macau"]
-        zh += extra_zh.format(idcard=DOC_TYPE_NAMES[card][0])
-        en += " " + extra_en.format(idcard_en=DOC_TYPE_NAMES[card][1])
+        zh += extra_zh
+        en += " " + extra_en
     return AllowedDocTypes(doc_types=docs, message=zh, message_en=en)
 
 

@@ -310,12 +310,12 @@ _LEVEL_MESSAGES: dict[str, dict[bool, tuple[str, str]]] = {
     },
     "esign": {
         True: (
-            "电子签署不看广东省统一身份认证平台的账号等级：i深圳自行进行实人认证，签署时可选择“数字认证”或"
-            "“腾讯云”认证方式（手册5.3.5.1）。无法实人认证的，只能选择线下签署（手册5.3.5.1流程图）。",
-            "Electronic signing does not depend on the 广东省统一身份认证平台 account level: "
-            "the i深圳 (iShenzhen) app runs its own real-person authentication, by 数字认证 "
-            "(digital certification) or 腾讯云 (Tencent Cloud) (manual 5.3.5.1). Anyone who cannot "
-            "pass it must choose 线下签署 (offline signing) (manual 5.3.5.1 flowchart).",
+            "手册没有写电子签署对广东省统一身份认证平台账号等级的要求：手册5.3.5.1写的是在i深圳注册并实人认证，"
+            "签署时可选择“数字认证”或“腾讯云”认证方式；无法实人认证的，只能选择线下签署（手册5.3.5.1流程图）。",
+            "The manual sets no 广东省统一身份认证平台 account level for electronic signing: manual 5.3.5.1 "
+            "has the signer register in the i深圳 (iShenzhen) app and pass its real-person authentication "
+            "(实人认证), choosing 数字认证 (digital certification) or 腾讯云 (Tencent Cloud) when signing. "
+            "Anyone who cannot pass it can only choose 线下签署 (offline signing) (manual 5.3.5.1 flowchart).",
         ),
     },
 }
@@ -517,7 +517,8 @@ def realname_level(inp: RealnameLevelInput) -> RealnameLevelOutput:
     """Whether the account's real-name level (0-5) is enough for ``purpose``.
 
     ``title_check`` and ``add_agent`` need 四级 or above (manual ch. 1 flowchart,
-    1.3.1, 5.2.1.1 item 2); ``esign`` does not depend on it (5.3.5.1).
+    1.3.1, 5.2.1.1 item 2); for ``esign`` the manual names no level, only i深圳's real-person
+    authentication (5.3.5.1), so ``ok`` is true (the spec's reading) and the message says the manual is silent.
 
     >>> realname_level(RealnameLevelInput(level=3, purpose="title_check")).methods
     ['粤省事扫码', '个人网银证书核验', '个人CA证书核验', '办事大厅现场实名核验']

@@ -66,36 +66,41 @@ def test_7_case1_signed_either_applies_other_confirms(code: bool, signing: str, 
 
 
 @pytest.mark.parametrize(
-    ("signing", "downloaded", "confirm", "then_case"),
+    ("signing", "downloaded", "confirm"),
     [
-        ("online", False, False, "情况3"),
-        ("online", True, False, "情况3"),
-        ("offline", True, True, "情况4"),
+        ("online", False, False),
+        ("online", True, False),
+        ("offline", True, True),
     ],
 )
 def test_7_case2_buyer_voids_code_first_then_decided_again(
-    signing: str, downloaded: bool, confirm: bool, then_case: str
+    signing: str, downloaded: bool, confirm: bool
 ) -> None:
-    """7 情况2: 合同未签署但买方已申请了购房资格码的，则由买方作废资格码后买卖双方任何一方才可以注销网签."""
+    """7 情况2: 合同未签署但买方已申请了购房资格码的，则由买方作废资格码后买卖双方任何一方才可以注销网签.
+
+    The decision after voiding follows the spec (decided again as unsigned with no code); the message
+    states only case 2 and says the manual is silent on confirmation and on how the code is voided."""
     out = unfiled(qualification_code_applied=True, signing=signing, downloaded=downloaded)
     assert out["covered"] is True
     assert out["allowed"] is False
     assert out["prerequisite"] == "buyer_voids_qualification_code"
     assert out["who_can_apply"] == ["buyer", "seller"]
     assert out["needs_confirmation"] is confirm
-    assert "情况2" in out["message"] and "作废购房资格码" in out["message"]
-    assert then_case in out["message"]
-    assert "case 2" in out["message_en"]
+    assert "情况2" in out["message"] and "作废资格码后" in out["message"]
+    assert "没有写作废之后是否需要另一方确认" in out["message"] and "12345" in out["message"]
+    # no follow-up case is asserted as the manual's rule
+    assert "另一方进行确认" not in out["message"] and "无需对方确认" not in out["message"]
+    assert "case 2" in out["message_en"] and "does not say whether the other party" in out["message_en"]
     assert out["section"] == "7"
 
 
-def test_7_case2_then_uncovered_offline_never_downloaded() -> None:
-    """7 情况2, then an offline contract never downloaded: the follow-up case is not in the manual."""
+def test_7_case2_offline_never_downloaded_same_message() -> None:
+    """7 情况2 does not depend on the signing method or the download: the same text whatever they are."""
     out = unfiled(qualification_code_applied=True, signing="offline", downloaded=False)
     assert (out["covered"], out["allowed"], out["needs_confirmation"]) == (True, False, False)
     assert out["prerequisite"] == "buyer_voids_qualification_code"
-    assert "手册未作规定" in out["message"] and "12345" in out["message"]
-    assert "住房公积金管理中心" in out["message"]
+    assert out["message"] == unfiled(qualification_code_applied=True, signing="online")["message"]
+    assert "12345" in out["message"] and "住房公积金管理中心" in out["message"]
     assert "12345" in out["message_en"]
 
 
@@ -179,6 +184,8 @@ def test_8_1_bullet1_nothing_after_transfer_registration_accepted(
     assert out["materials"] == []
     assert "不动产登记中心" in out["message"] and "12345" in out["message"]
     assert "12345" in out["message_en"]
+    # 8.1 closes only the online route; the manual says nothing about on site after acceptance
+    assert "已不能办理" not in out["message"] and "手册都没有写" in out["message"]
     assert out["section"] == "8.1"
 
 
@@ -234,6 +241,9 @@ def test_8_1_bullet2_other_terms_cancel_filing() -> None:
     assert out["required_option"] == "cancel_filing"
     assert out["options"] == ["cancel_filing"]
     assert "注销备案" in out["message"] and "重新申请备案" in out["message"]
+    # 可对合同部分内容进行修改 — which parts (the price?) the manual does not say
+    assert "部分内容" in out["message"] and "哪些内容可以修改，手册没有写" in out["message"]
+    assert "价款" not in out["message"]
 
 
 def test_8_2_note_legal_document_onsite_only_one_party() -> None:
@@ -244,8 +254,10 @@ def test_8_2_note_legal_document_onsite_only_one_party() -> None:
     assert out["options"] == ["cancel_netsign", "cancel_filing"]
     assert out["materials"] == LEGAL
     assert "住房公积金管理中心" in out["message"] and "预约" in out["message"]
-    assert "单独申请" in out["message"]
-    assert "alone" in out["message_en"]
+    # 8.2 注意 lists no materials for this route and says nothing of replacing the 解除协议
+    assert "单独申请" not in out["message"] and "代替" not in out["message"]
+    assert "没有列出现场申请要带的材料" in out["message"]
+    assert "alone" not in out["message_en"] and "in place of" not in out["message_en"]
 
 
 @pytest.mark.parametrize("legal", [False, True])

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rules
+from rules.codes import DOC_TYPE_NAMES
 from rules.parties import AllowedDocTypesInput, Party, SigningOptionsInput, allowed_doc_types, signing_options
 
 
@@ -61,11 +62,49 @@ def test_5_3_1_seller_doc_types_come_from_certificate(origin: str, expected: lis
     assert out["message_en"]
 
 
-@pytest.mark.parametrize(("origin", "card"), [("hk", "香港居民身份证"), ("macau", "澳门居民身份证")])
-def test_5_3_1_seller_hk_macau_id_card_must_pick_gangao_id(origin: str, card: str) -> None:
-    """5.3.1: 卖方证件号码为港澳身份证号码的，证件类型需对应地选择“港澳居民身份证”."""
+@pytest.mark.parametrize("origin", ["hk", "macau"])
+def test_5_3_1_seller_hk_macau_id_card_must_pick_gangao_id(origin: str) -> None:
+    """5.3.1: 卖方证件号码为港澳身份证号码的，证件类型需对应地选择“港澳居民身份证” — the manual's name,
+    never the code's (香港居民身份证 / 澳门居民身份证 are not the manual's words)."""
     msg = allowed_doc_types(AllowedDocTypesInput(role="seller", type="individual", origin=origin)).message
-    assert "港澳居民身份证" in msg and card in msg
+    assert "“港澳居民身份证”" in msg
+    assert "香港居民身份证" not in msg and "澳门居民身份证" not in msg and "本系统" not in msg
+
+
+@pytest.mark.parametrize("origin", ["mainland", "hk", "macau", "taiwan", "foreign"])
+def test_5_3_1_seller_message_lists_no_document_types(origin: str) -> None:
+    """5.3.1 / 5.4.1.3 填写卖方信息 has no list of seller document types: the message says so and
+    quotes the fields that come from the certificate (名称、国籍/地区、证件号码、发证地、所占份额)."""
+    out = allowed_doc_types(AllowedDocTypesInput(role="seller", type="individual", origin=origin))
+    assert "卖方名称、国籍/地区、证件号码、发证地、所占份额" in out.message
+    assert "手册没有列出卖方的证件类型" in out.message
+    assert "does not list" in out.message_en
+    for code in (
+        "officer_id",
+        "passport",
+        "hkmt_residence_permit",
+        "foreign_permanent_id",
+        "hk_id",
+        "macau_id",
+    ):
+        assert DOC_TYPE_NAMES[code][0] not in out.message
+    assert "：居民身份证" not in out.message and "、居民身份证" not in out.message
+    assert "可能记载" not in out.message
+
+
+@pytest.mark.parametrize("role", ["buyer", "seller"])
+def test_organisation_document_type_is_not_attributed_to_5_3_1(role: str) -> None:
+    """统一社会信用代码 appears only in the chapter-1 flowchart (法人注册); 5.3.1 gives no document
+    type for an enterprise buyer or seller, and the message says so."""
+    out = allowed_doc_types(AllowedDocTypesInput(role=role, type="enterprise", origin="mainland"))
+    assert "没有写企业或其他组织" in out.message and "12345" in out.message
+    assert "does not say" in out.message_en
+
+
+def test_5_3_1_mainland_buyer_in_the_manuals_words() -> None:
+    """5.3.1: 买方为中国内地居民，则证件类型只能选择身份证或军官证 (身份证, not 居民身份证)."""
+    out = rules.evaluate("allowed_doc_types", {"role": "buyer", "type": "individual", "origin": "mainland"})
+    assert "身份证或军官证" in out["message"] and "居民身份证" not in out["message"]
 
 
 def test_5_3_1_buyer_message_names_the_documents() -> None:

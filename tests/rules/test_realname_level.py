@@ -131,6 +131,15 @@ def test_5_3_5_1_esign_message_explains_i_shenzhen_authentication() -> None:
     assert "i深圳" in out["message_en"] and "5.3.5.1" in out["message_en"]
 
 
+def test_5_3_5_1_esign_message_says_the_manual_is_silent_on_the_level() -> None:
+    """5.3.5.1 describes only i深圳's 实人认证; it says nothing either way about the account level, so
+    the message must not claim that signing "does not look at" it."""
+    out = level(2, "esign")
+    assert "手册没有写电子签署对广东省统一身份认证平台账号等级的要求" in out["message"]
+    assert "不看" not in out["message"]
+    assert "sets no" in out["message_en"] and "does not depend" not in out["message_en"]
+
+
 def test_5_3_5_1_flowchart_cannot_authenticate_must_sign_offline() -> None:
     out = level(0, "esign")
     assert "无法实人认证的，只能选择线下签署" in out["message"]

@@ -418,7 +418,7 @@ def test_the_four_unfiled_cancellation_cases_and_the_fifth(server: ServerProcess
     _walk(buyer, "/flow qualification", {"usage": "residential", "who": "buyer", "signing": "online"})
     assert status(case2) == "qualification_pending"
     out = _walk(seller, "/flow cancel_unfiled", cancel)
-    assert "平台没有办理这一步" in out["said"] and "须先由买方作废购房资格码" in out["said"], out
+    assert "平台没有办理这一步" in out["said"] and "由买方作废资格码后" in out["said"], out
     assert status(case2) == "qualification_pending" and "/flow qualification" in out["payloads"], out
     # ... and the buyer's own conversation offers to void it, then the cancellation goes through
     # (unsigned online with no qualification code any more: case 3, cancelled at once)
