@@ -153,11 +153,30 @@ def detect_language(text: str) -> str | None:
     characters, English when it has Latin letters (and no Chinese).  A hint for
     answering in the person's own script (config ``languages.supported``).
 
+    An English sentence that quotes a few of the system's Chinese terms is English:
+
+    >>> detect_language("What does 网签 mean?"), detect_language("How do I add a 经办人 for my 公司?")
+    ('en', 'en')
+    >>> detect_language("我的ID card丢了"), detect_language("我要做房屋产权校验 please help me")
+    ('zh', 'zh')
     >>> detect_language("我要賣房"), detect_language("我要卖房"), detect_language("Ｈｅｌｌｏ"), detect_language("123")
     ('zh-Hant', 'zh', 'en', None)
     """
-    if _CJK.search(text):
+    cjk = _CJK.findall(text)
+    if cjk and _quotes_chinese_terms(text, sum(len(run) for run in cjk)):
+        return "en"
+    if cjk:
         return "zh-Hant" if _simplified(text) != text else "zh"
     if _LATIN.search(text):
         return "en"
     return None
+
+
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _quotes_chinese_terms(text: str, chinese_chars: int) -> bool:
+    """At least three English words and at most six Chinese characters, no more than two per
+    English word: an English sentence naming a menu or a document as the manual does."""
+    words = len(_ENGLISH_WORD.findall(text))
+    return words >= 3 and chinese_chars <= min(6, 2 * words)

@@ -28,11 +28,11 @@ MANUAL_SECTIONS = """
 
 # The figures reached (python -m dialogs.faq eval --set main|heldout|fresh, 2026-11-25; see
 # docs/benchmarks.md). A change that loses more than 2 points fails here. The issue's aims
-# (top-1 0.90, top-3 0.97, out-of-scope recall 0.90, refused 5%) are met on all three sets;
-# "fresh" was written blind after all tuning and scored once.
+# (top-1 0.90, top-3 0.97, out-of-scope recall 0.90, refused 5%) are met on the two sets written
+# blind ("fresh" after all tuning, scored once); the main set's top-3 is 450 of 464, one short.
 REACHED = {
-    "main": {"top1": 0.9289, "top3": 0.972, "oos_recall": 0.9403},
-    "heldout": {"top1": 0.95, "top3": 0.9938, "oos_recall": 0.9},
+    "main": {"top1": 0.9246, "top3": 0.9698, "oos_recall": 0.9403},
+    "heldout": {"top1": 0.95, "top3": 0.9938, "oos_recall": 0.925},
     "fresh": {"top1": 0.9278, "top3": 0.9833, "oos_recall": 0.9},
 }
 MAX_REFUSED = 0.05  # in-scope questions wrongly refused

@@ -63,3 +63,22 @@ def test_the_engine_switches_to_the_language_named(tmp_path: Path) -> None:
     for text, lang in (("繁體", "zh-Hant"), ("English", "en"), ("简体", "zh")):
         assistant.handle(session, text=text)
         assert assistant.state_of(session)["lang"] == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("还有银行贷款没还完，押着呢", "mortgaged"),  # manual 5.2.1.3: 抵押 passes the check
+        ("房子押在银行", "mortgaged"),
+        ("按揭还没供完", "mortgaged"),
+        ("被法院查封了", "sealed"),
+        ("正常", "valid"),
+    ],
+)
+def test_the_property_status_is_understood_as_people_say_it(text: str, value: str) -> None:
+    from dialogs.engine import _match_choice
+
+    step = next(s for s in load_flows()["title_check"].steps if s.id == "property_status")
+    assert step.ask is not None
+    choice = _match_choice(step.ask.choices, text, None, "zh")
+    assert choice is not None and choice.value == value
