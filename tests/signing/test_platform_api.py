@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
@@ -28,8 +31,13 @@ def _people(client: Client) -> tuple[dict[str, Any], dict[str, Any], str, str]:
 
 
 def _contract(
-    client: Client, seller: dict[str, Any], buyer_party: dict[str, Any], s_tok: str, signing: str = "online"
+    client: Client,
+    seller: dict[str, Any],
+    buyer_party: dict[str, Any] | list[dict[str, Any]],
+    s_tok: str,
+    signing: str = "online",
 ) -> tuple[int, Any]:
+    """Title check, then a contract; ``buyer_party`` is one buyer or a list of them."""
     prop = client.seed_property([owner_of(seller)])
     status, check = client.call(
         "POST",
@@ -42,7 +50,7 @@ def _contract(
     body = {
         "property_id": check["property_id"],
         "signing": signing,
-        "buyers": [buyer_party],
+        "buyers": buyer_party if isinstance(buyer_party, list) else [buyer_party],
         "sellers": [{"owner_index": 0, "transfer_share": "1/1", "agent": None}],
         "terms": TERMS,
     }
@@ -512,3 +520,165 @@ def test_a_party_lists_only_its_own_contracts_read_by_account_in_sql(
         "buyer",
         "buyer",
     ]
+
+
+def _signed_offline(client: Client, seller: dict[str, Any], buyers: list[dict[str, Any]], s_tok: str) -> str:
+    """An offline residential contract between local parties, taken to ``signed``; its id."""
+    status, created = _contract(client, seller, [party_of(b) for b in buyers], s_tok, "offline")
+    assert status == 201, created
+    cid = str(created["contract_id"])
+    _ok(client.act(cid, "generate", s_tok), "text_generated")
+    _ok(client.act(cid, "qualification", client.login(buyers[0])), "qualification_pending")
+    _ok(client.admin("POST", f"/contracts/{cid}/qualification", {"approve": True}), "qualification_approved")
+    _ok(client.upload_parts(cid, "offline-upload", s_tok, {"contract": PDF, "commitment": PDF}), "signed")
+    return cid
+
+
+def _inbox(client: Client, account_id: str) -> list[str]:
+    status, inbox = client.admin("GET", f"/sms?account_id={account_id}")
+    assert status == 200, inbox
+    return [m["text"] for m in inbox["messages"]]
+
+
+def test_a_filed_contracts_cancel_netsign_needs_every_partys_materials_and_approval_cancels_it(
+    mock: ThreadServer,
+) -> None:
+    """platform-api.md: cancellations (filed) → materials from each party → submit → under_review;
+    the back office's approval of a ``cancel_netsign`` → ``cancelled`` (not ``filing_cancelled``)."""
+    seller, buyer, s_tok, b_tok = _people(mock)
+    buyer2 = mock.seed_account(name="王五", id_number=resident_id("19920303", "654"), mobile="13700137002")
+    b2_tok = mock.login(buyer2)
+    cid = _signed_offline(mock, seller, [buyer, buyer2], s_tok)
+    _ok(mock.act(cid, "filing", s_tok), "filing_submitted")
+    _ok(mock.admin("POST", f"/contracts/{cid}/filing", {"approve": True}), "filed")
+
+    # Applying online means both agree; `change` left out is "none". The status stays filed.
+    applied = _ok(mock.act(cid, "cancellations", b_tok, {"kind": "cancel_netsign"}), "filed")
+    assert applied["cancellation"] == {
+        "kind": "cancel_netsign",
+        "applicant": "buyer",
+        "status": "awaiting_materials",
+    }
+    assert mock.act(cid, "cancellations", s_tok, {"kind": "cancel_filing"})[0] == 409  # one at a time
+    assert mock.act(cid, "cancellations/confirm", s_tok)[0] == 409  # a filed case goes by materials
+    status, out = mock.upload_parts(cid, "cancellations/materials", b_tok, {"authorization": PDF})
+    assert status == 422 and out["error"]["code"] == "missing_part"  # the applicant sends all four
+    first = {"authorization": PDF, "application": PDF, "commitment": PDF, "agreement": PDF}
+    _ok(mock.upload_parts(cid, "cancellations/materials", b_tok, first), "filed")
+    _ok(mock.upload_parts(cid, "cancellations/materials", s_tok, {"authorization": PDF}), "filed")
+    # The second buyer's authorisation is still missing: no submission yet.
+    status, out = mock.act(cid, "cancellations/submit", s_tok)
+    assert status == 409 and out["error"]["code"] == "materials_missing", out
+    office = _ok(mock.admin("GET", f"/contracts/{cid}"))
+    assert office["cancellation"]["materials_missing"] == [buyer2["account_id"]]
+    assert mock.admin("POST", f"/contracts/{cid}/cancellation", {"approve": True})[0] == 409  # not submitted
+    _ok(mock.upload_parts(cid, "cancellations/materials", b2_tok, {"authorization": PDF}), "filed")
+    submitted = _ok(mock.act(cid, "cancellations/submit", b2_tok), "filed")
+    assert submitted["cancellation"] == {
+        "kind": "cancel_netsign",
+        "applicant": "buyer",
+        "status": "under_review",
+    }
+
+    approved = _ok(mock.admin("POST", f"/contracts/{cid}/cancellation", {"approve": True}), "cancelled")
+    assert approved["contract_id"] == cid
+    # Gone from every party's list, still readable by id for the record.
+    for token in (s_tok, b_tok, b2_tok):
+        assert mock.call("GET", "/mock/api/contracts", token=token)[1]["contracts"] == []
+        assert mock.contract(cid, token)["status"] == "cancelled"
+    changes = [(e["from"], e["to"]) for e in _events(mock, cid, s_tok) if e["from"] != e["to"]]
+    assert changes[-1] == ("filed", "cancelled")
+
+
+def test_the_back_office_rejecting_a_filing_sends_the_contract_back_to_signed_to_file_again(
+    mock: ThreadServer,
+) -> None:
+    seller, buyer, s_tok, b_tok = _people(mock)
+    cid = _signed_offline(mock, seller, [buyer], s_tok)
+    _ok(mock.act(cid, "filing", s_tok), "filing_submitted")
+    rejected = _ok(mock.admin("POST", f"/contracts/{cid}/filing", {"approve": False}), "signed")
+    assert rejected["filing_stamp"] is None
+    view = mock.contract(cid, s_tok)
+    assert view["status"] == "signed" and "filing" in view["next"]
+    assert (
+        mock.admin("POST", f"/contracts/{cid}/filing", {"approve": True})[0] == 409
+    )  # nothing submitted now
+    # Filed again: submitted, approved, stamped.
+    _ok(mock.upload_parts(cid, "filing-materials", s_tok, {"id_docs": PDF}))
+    _ok(mock.act(cid, "filing", s_tok), "filing_submitted")
+    filed = _ok(mock.admin("POST", f"/contracts/{cid}/filing", {"approve": True}), "filed")
+    assert filed["filing_stamp"]
+    changes = [(e["from"], e["to"]) for e in _events(mock, cid, b_tok) if e["from"] != e["to"]]
+    assert changes[-4:] == [
+        ("signed", "filing_submitted"), ("filing_submitted", "signed"),
+        ("signed", "filing_submitted"), ("filing_submitted", "filed"),
+    ]  # fmt: skip
+
+
+def test_a_rejected_qualification_is_applied_for_again_and_each_review_texts_both_parties(
+    mock: ThreadServer,
+) -> None:
+    seller, buyer, s_tok, b_tok = _people(mock)
+    _, created = _contract(mock, seller, party_of(buyer), s_tok)
+    cid = created["contract_id"]
+    _ok(mock.act(cid, "generate", s_tok))
+    _ok(mock.act(cid, "qualification", b_tok), "qualification_pending")
+    assert mock.act(cid, "qualification", b_tok)[0] == 409  # already pending
+    before = {a["account_id"]: len(_inbox(mock, a["account_id"])) for a in (seller, buyer)}
+
+    _ok(mock.admin("POST", f"/contracts/{cid}/qualification", {"approve": False}), "qualification_rejected")
+    for account in (seller, buyer):
+        texts = _inbox(mock, account["account_id"])
+        assert len(texts) == before[account["account_id"]] + 1, texts
+        assert cid in texts[-1] and "资格审查未通过" in texts[-1], texts
+    assert mock.contract(cid, s_tok)["status"] == "qualification_rejected"
+    assert mock.upload(cid, "commitment", s_tok)[0] == 409  # no commitment without an approval
+    assert mock.act(cid, "qualification", s_tok)[0] == 403  # the buyer's action, whatever the status
+
+    _ok(mock.act(cid, "qualification", b_tok), "qualification_pending")
+    _ok(mock.admin("POST", f"/contracts/{cid}/qualification", {"approve": True}), "qualification_approved")
+    for account in (seller, buyer):
+        texts = _inbox(mock, account["account_id"])
+        assert len(texts) == before[account["account_id"]] + 2, texts
+        assert cid in texts[-1] and "资格审查已通过" in texts[-1], texts
+    changes = [(e["from"], e["to"]) for e in _events(mock, cid, b_tok) if e["from"] != e["to"]]
+    assert changes[-4:] == [
+        ("text_generated", "qualification_pending"), ("qualification_pending", "qualification_rejected"),
+        ("qualification_rejected", "qualification_pending"), ("qualification_pending", "qualification_approved"),
+    ]  # fmt: skip
+    _ok(mock.upload(cid, "commitment", s_tok), "commitment_uploaded")
+
+
+def _get_text(client: Client, path: str, token: str | None) -> tuple[int, str, bytes]:
+    """(status, Content-Type, body) of a GET that may answer something other than JSON."""
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    req = urllib.request.Request(client.base + path, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.headers.get("Content-Type", ""), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+
+
+def test_the_contract_text_is_html_for_every_party_and_nobody_else(mock: ThreadServer) -> None:
+    seller, buyer, s_tok, b_tok = _people(mock)
+    _, created = _contract(mock, seller, party_of(buyer), s_tok)
+    cid = created["contract_id"]
+    for token in (s_tok, b_tok):
+        status, ctype, body = _get_text(mock, f"/mock/api/contracts/{cid}/text", token)
+        assert status == 200 and ctype.startswith("text/html"), (status, ctype)
+        page = body.decode("utf-8")
+        assert page.lstrip().lower().startswith("<!doctype html") and cid in page
+        assert "深圳市二手房买卖合同" in page and "3000000" in page
+        assert BUYER_ID not in page and seller["id_number"] not in page  # identity numbers masked
+    # Reading the HTML is not the download of text.pdf that manual 7 counts.
+    assert mock.contract(cid, s_tok)["downloaded"] is False
+
+    stranger = mock.seed_account(name="王五", id_number=resident_id("19751111", "789"), mobile="13600136000")
+    status, ctype, body = _get_text(mock, f"/mock/api/contracts/{cid}/text", mock.login(stranger))
+    assert status == 403 and "json" in ctype and json.loads(body)["error"]["code"] == "not_a_party"
+    status, _, body = _get_text(mock, f"/mock/api/contracts/{cid}/text", None)
+    assert status == 401 and set(json.loads(body)["error"]) == {"code", "message"}
+    # An id that is no contract (the spec fixes only the error shape; the mock answers 404).
+    status, _, body = _get_text(mock, "/mock/api/contracts/no-such-contract/text", s_tok)
+    assert status == 404 and set(json.loads(body)["error"]) == {"code", "message"}

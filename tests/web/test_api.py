@@ -143,3 +143,75 @@ def test_request_log_has_no_personal_data(server: ServerProcess) -> None:
     assert "POST /api/chat 200" in log
     assert "11010519491231002X" not in log and "13800138000" not in log
     assert session not in log  # session ids appear cut short only
+
+
+def _turn(server: ServerProcess, session: str, **body: Any) -> dict[str, Any]:
+    status, out = server.post("/api/chat", {"session_id": session, **body})
+    assert status == 200, out
+    return dict(out)
+
+
+def test_text_null_mid_flow_asks_the_current_question_again(server: ServerProcess) -> None:
+    """chat-api.md: ``text: null`` with no payload asks the current question again, state unchanged."""
+    session = server.post("/api/sessions", {"lang": "zh"})[1]["session_id"]
+    _turn(server, session, text=None)
+    _turn(server, session, payload="/flow title_check")
+    asked = _turn(server, session, text="深圳")
+    assert asked["state"]["step"] == "cert_type" and asked["state"]["slots"] == {"region": "shenzhen"}
+    question = asked["replies"][-1]
+    assert "产权证书是哪一种" in question["text"]
+    for _ in range(2):
+        again = _turn(server, session, text=None)
+        assert again["state"] == asked["state"] and again["handoff"] is False
+        assert again["replies"][-1]["text"] == question["text"]
+        assert again["replies"][-1]["buttons"] == question["buttons"]
+    # Left out altogether is the same as null.
+    assert _turn(server, session)["state"] == asked["state"]
+    # The flow goes on from there.
+    after = _turn(server, session, payload="property_cert")
+    assert after["state"]["step"] == "cert_number"
+    assert after["state"]["slots"] == {"region": "shenzhen", "cert_type": "property_cert"}
+
+
+def test_slots_belong_to_their_own_session(server: ServerProcess) -> None:
+    """chat-api.md: ``state.slots`` holds what this conversation collected, for its own session only."""
+    one = server.post("/api/sessions", {})[1]["session_id"]
+    two = server.post("/api/sessions", {})[1]["session_id"]
+    idle = server.post("/api/sessions", {})[1]["session_id"]
+    for session in (one, two, idle):
+        _turn(server, session, text=None)
+        if session != idle:
+            _turn(server, session, payload="/flow title_check")
+    # Interleaved answers: different region and certificate in each session.
+    _turn(server, one, text="深圳")
+    _turn(server, two, text="深汕")
+    a = _turn(server, one, payload="property_cert")
+    b = _turn(server, two, payload="realty_cert")
+    assert a["state"]["slots"] == {"region": "shenzhen", "cert_type": "property_cert"}
+    assert b["state"]["slots"] == {"region": "shenshan", "cert_type": "realty_cert"}
+    a = _turn(server, one, text="粤(2020)深圳市不动产权第0123456号")
+    assert a["state"]["slots"]["cert_number"] == "粤（2020）深圳市不动产权第0123456号"
+    b = _turn(server, two, text=None)
+    assert b["state"]["slots"] == {"region": "shenshan", "cert_type": "realty_cert"}
+    assert _turn(server, idle, text=None)["state"]["slots"] == {}
+    assert "0123456" not in str(server.get(f"/api/sessions/{two}/messages")[1])
+
+
+def test_faq_answers_best_first_and_k_defaults_to_3(server: ServerProcess) -> None:
+    """chat-api.md: ``answers`` best first; ``k`` defaults to 3."""
+    q = "网签备案怎么注销"
+    status, out = server.post("/api/faq", {"q": q})
+    assert status == 200 and out["fallback"] is False, out
+    answers = out["answers"]
+    assert len(answers) == 3, answers
+    scores = [a["score"] for a in answers]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0, scores
+    assert len({a["id"] for a in answers}) == 3
+    status, more = server.post("/api/faq", {"q": q, "k": 6})
+    assert status == 200 and len(more["answers"]) == 6  # there were more than 3 to give
+    more_scores = [a["score"] for a in more["answers"]]
+    assert more_scores == sorted(more_scores, reverse=True), more_scores
+    # The default's three are the best three (equal scores may come in either order).
+    assert more_scores[:3] == scores and {a["id"] for a in answers} <= {a["id"] for a in more["answers"]}
+    status, one = server.post("/api/faq", {"q": q, "k": 1})
+    assert status == 200 and [a["id"] for a in one["answers"]] == [answers[0]["id"]]
