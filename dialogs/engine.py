@@ -51,6 +51,7 @@ STATE_VERSION = 1
 SAVE_ATTEMPTS = 3  # a turn is worked out again on the fresh state when another door saved first
 FLOW_CONFIDENCE = 0.5  # below this a flow intent does not start a flow (no flow active)
 SWITCH_CONFIDENCE = 0.7  # mid-flow, a wish for another flow must be this clear …
+INFORM_SCORE = 0.35  # a question about a process is answered, not the process started, from this FAQ score
 SWITCH_MIN_CHARS = 4  # … and this long: “六级” is a (bad) answer, “我要注销网签” a wish
 _MAX_STEPS_PER_TURN = 200
 _QUESTION = re.compile(
@@ -572,7 +573,8 @@ class Assistant:
             return
         # No question open: what does the person want?
         if parse is not None and parse.intent in self.flows and self._clear_wish(parse, FLOW_CONFIDENCE):
-            self._want_flow(ctx, parse.intent)
+            if not self._inform_instead(ctx, text, parse.intent):
+                self._want_flow(ctx, parse.intent)
             return
         intent = parse.intent if parse is not None else None
         if intent == "greet":
@@ -617,9 +619,10 @@ class Assistant:
             and parse.intent != current
             and self._clear_wish(parse, SWITCH_CONFIDENCE)
         ):
-            self._want_flow(ctx, parse.intent)
-            return True
-        if parse.intent in ("faq", "out_of_scope") or (
+            if not self._inform_instead(ctx, text, parse.intent):
+                self._want_flow(ctx, parse.intent)
+                return True
+        elif parse.intent in ("faq", "out_of_scope") or (
             parse.intent not in (current, "affirm", "deny") and _QUESTION.search(parse.normalized)
         ):
             self._answer_question(ctx, text, quiet_fallback=False)
@@ -649,14 +652,35 @@ class Assistant:
         self._ask(ctx, step)
         return True
 
+    def _inform_instead(self, ctx: _Ctx, text: str, flow_id: str) -> bool:
+        """A message that names a process but asks to know something about it (注销网签几种情况,
+        承诺书在哪下载): a confident FAQ answer, then the process offered with a button instead of
+        started; False (nothing said) when it asks to do it or the FAQ is not sure."""
+        if not self.nlu.words.asks_for_information(text):
+            return False
+        if not self._answer_question(
+            ctx, text, quiet_fallback=True, confident_only=True, min_score=INFORM_SCORE
+        ):
+            return False
+        title = self._flow_title(flow_id, ctx.lang)
+        ctx.say(
+            self._t("flow_offer", ctx.lang, title=title),
+            [
+                ButtonOut(
+                    title=self._t("flow_offer_button", ctx.lang, title=title), payload=f"/flow {flow_id}"
+                )
+            ],
+        )
+        return True
+
     def _answer_question(
-        self, ctx: _Ctx, text: str, quiet_fallback: bool, confident_only: bool = False
+        self, ctx: _Ctx, text: str, quiet_fallback: bool, confident_only: bool = False, min_score: float = 0.0
     ) -> bool:
         """Answer from the FAQ, asking whether it helped; False when it had nothing
         (the fallback is said unless ``quiet_fallback``; with ``confident_only`` nothing at all
-        is said or recorded then)."""
+        is said or recorded then, nor below ``min_score``)."""
         result = self.faq.ask(text, ctx.lang, 3)
-        if confident_only and (not result.answers or result.fallback):
+        if confident_only and (not result.answers or result.fallback or result.answers[0].score < min_score):
             return False
         if result.answers and not result.fallback:
             best = result.answers[0]

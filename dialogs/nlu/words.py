@@ -53,6 +53,7 @@ class Words:
         acknowledgements: Sequence[str] = (),
         answer_particles: Sequence[str] = (),
         parties: Mapping[str, Sequence[str]] | None = None,
+        information: Sequence[str] = (),
     ) -> None:
         self._retry = CommandTable({"retry": retry})  # whole message, give or take punctuation
         self._names = [(lang, [normalize_text(n) for n in names]) for lang, names in language_names.items()]
@@ -67,6 +68,7 @@ class Words:
             party: [n for n in (normalize_text(x) for x in names) if n]
             for party, names in (parties or {}).items()
         }
+        self._information = [n for n in (normalize_text(x) for x in information) if n]
 
     def is_retry(self, text: str) -> bool:
         """The whole message asks to try again."""
@@ -116,6 +118,12 @@ class Words:
         low = normalize_text(text)
         return {party for party, names in self._parties.items() if any(_found(low, n) for n in names)}
 
+    def asks_for_information(self, text: str) -> bool:
+        """The message asks to know something (几种情况, 区别, 在哪下载, what is …) rather than to do
+        it: the FAQ answers it first, and the process is offered."""
+        low = normalize_text(text)
+        return any(_found(low, marker) for marker in self._information)
+
     @classmethod
     def load(cls, folder: Path = DATA_DIR) -> Words:
         raw = read_yaml(folder / WORDS_FILE)
@@ -144,4 +152,5 @@ class Words:
             parties={
                 party: _strings(items, f"{WORDS_FILE}: parties.{party}") for party, items in parties.items()
             },
+            information=_strings(raw.get("information", []), f"{WORDS_FILE}: information"),
         )
