@@ -54,6 +54,7 @@ class Words:
         answer_particles: Sequence[str] = (),
         parties: Mapping[str, Sequence[str]] | None = None,
         information: Sequence[str] = (),
+        requests: Sequence[str] = (),
     ) -> None:
         self._retry = CommandTable({"retry": retry})  # whole message, give or take punctuation
         self._names = [(lang, [normalize_text(n) for n in names]) for lang, names in language_names.items()]
@@ -69,6 +70,7 @@ class Words:
             for party, names in (parties or {}).items()
         }
         self._information = [n for n in (normalize_text(x) for x in information) if n]
+        self._requests_to_do = [n for n in (normalize_text(x) for x in requests) if n]
 
     def is_retry(self, text: str) -> bool:
         """The whole message asks to try again."""
@@ -122,6 +124,8 @@ class Words:
         """The message asks to know something (几种情况, 区别, 在哪下载, what is …) rather than to do
         it: the FAQ answers it first, and the process is offered."""
         low = normalize_text(text)
+        if any(_found(low, marker) for marker in self._requests_to_do):  # 能不能帮我查一下: a wish
+            return False
         return any(_found(low, marker) for marker in self._information)
 
     @classmethod
@@ -153,4 +157,5 @@ class Words:
                 party: _strings(items, f"{WORDS_FILE}: parties.{party}") for party, items in parties.items()
             },
             information=_strings(raw.get("information", []), f"{WORDS_FILE}: information"),
+            requests=_strings(raw.get("requests", []), f"{WORDS_FILE}: requests"),
         )

@@ -82,3 +82,20 @@ def test_the_property_status_is_understood_as_people_say_it(text: str, value: st
     assert step.ask is not None
     choice = _match_choice(step.ask.choices, text, None, "zh")
     assert choice is not None and choice.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "informational"),
+    [
+        ("注销网签几种情况", True),
+        ("注销备案和注销网签区别", True),
+        ("承诺书在哪下载", True),
+        ("委託咗人辦，可唔可以用i深圳網上簽？", True),
+        ("What is 网签备案?", True),
+        ("能不能帮我查一下我的合同", False),  # a wish, politely put
+        ("我要注销网签", False),
+        ("我想知道注销网签有几种情况", False),  # 我想 reads as a wish: the flow explains the cases too
+    ],
+)
+def test_a_question_to_know_is_told_from_a_wish_to_do(text: str, informational: bool) -> None:
+    assert Words.load().asks_for_information(text) is informational
