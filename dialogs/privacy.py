@@ -60,7 +60,20 @@ def mask_text(text: str) -> str:
     'A1****63 和 +86 138****8000'
     >>> mask_text("统一社会信用代码91440300MA5F1234XC")
     '统一社会信用代码914***********34XC'
+
+    The numbers of the national standards the checks cite are nobody's:
+
+    >>> mask_text("第18位校验码应为6（GB 11643-1999）；代码见GB/T 32100-2015")
+    '第18位校验码应为6（GB 11643-1999）；代码见GB/T 32100-2015'
     """
+    parts = _STANDARD.split(text)  # odd items: the standards' own numbers, kept as they are
+    return "".join(part if i % 2 else _mask_plain(part) for i, part in enumerate(parts))
+
+
+_STANDARD = re.compile(r"(GB(?:/T)?\s?\d{4,5}-\d{4})")
+
+
+def _mask_plain(text: str) -> str:
     text = _CERT_DIGITS.sub(lambda m: m.group(1) + mask_number(m.group(2)) + m.group(3), text)
     return _NUMBER.sub(_mask_match, text)
 

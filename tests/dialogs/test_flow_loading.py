@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -96,3 +97,28 @@ def test_unknown_rule_is_refused(tmp_path: Path) -> None:
 def test_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(FlowError, match="does not exist"):
         load_flows(tmp_path / "nowhere")
+
+
+def test_no_text_line_loses_its_line_break() -> None:
+    """Templates trim the newline after a block tag (trim_blocks): a line of text that ends in
+    one (…{% endif %}) runs into the next, as "账号等级：3级· 平台证件" did. Such a line ends in
+    ``+%}`` instead; lines made only of tags are logic and may lose theirs."""
+    flows = Path(__file__).resolve().parents[2] / "dialogs" / "flows"
+    ends_in_tag = re.compile(r"\{%-?[^%]*[^+]%\}\s*$")
+    tag = re.compile(r"\{%.*?%\}")
+    bad = []
+    for path in sorted(flows.glob("*.yaml")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
+            if not ends_in_tag.search(line) or not tag.sub("", line).strip():
+                continue
+            follows = lines[number] if number < len(lines) else ""
+            indent = len(line) - len(line.lstrip())
+            # only inside a block scalar: the next line is more text of the same template
+            if (
+                follows.strip()
+                and len(follows) - len(follows.lstrip()) >= indent
+                and not re.match(r"^\s*-?\s*[\w-]+:\s", line)  # a one-line YAML value ends with its line
+            ):
+                bad.append(f"{path.name}:{number}")
+    assert bad == []
