@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from .normalize import normalize_text
 
+_PARTS = re.compile(r"[,，。.!！;；、]+")
 _TRAILING = re.compile(r"[\s。.!！?？~～…,，、;；:：]+$")
 _LEADING = re.compile(r"^[\s,，]+")
 _POLITE_PREFIX = re.compile(r"^(?:请|麻烦|唔该|劳驾|please|pls|plz)[\s,，]*")
@@ -61,7 +62,23 @@ class CommandTable:
             command = self.phrases.get(variant)
             if command is not None:
                 return command
-        return None
+        return self._said_twice(norm)
+
+    def _said_twice(self, norm: str) -> str | None:
+        """A message of two or three short parts that are each the same command ("唔做了，退出").
+
+        >>> CommandTable({"cancel": ["不做了", "退出"]}).match("不做了，退出！")
+        'cancel'
+        >>> CommandTable({"cancel": ["退出"], "back": ["返回"]}).match("返回，退出") is None
+        True
+        """
+        parts = [p for p in _PARTS.split(norm) if p.strip()]
+        if not 2 <= len(parts) <= 3:
+            return None
+        found = {
+            next((self.phrases[v] for v in _variants(p.strip()) if v in self.phrases), None) for p in parts
+        }
+        return found.pop() if len(found) == 1 and None not in found else None
 
     def commands(self) -> list[str]:
         """The commands in the table, in first-phrase order."""
