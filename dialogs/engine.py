@@ -559,6 +559,8 @@ class Assistant:
                 self._set_slot(ctx, step, value)
                 self._continue(ctx)
                 return
+            if button is None and self._names_hidden_choice(ctx, step, text):
+                return
             if button is None and self._digress(ctx, text):
                 return
             state["failures"] += 1
@@ -789,6 +791,21 @@ class Assistant:
     def _visible_choices(self, ctx: _Ctx, ask: Ask) -> list[Any]:
         context = self._context(ctx)
         return [c for c in ask.choices if c.when is None or evaluate(c.when, context)]
+
+    def _names_hidden_choice(self, ctx: _Ctx, step: Step, text: str) -> bool:
+        """The answer names a choice its ``when`` hides here (线上签署 where only offline signing is
+        possible): say why (its ``unavailable`` text) and ask again, instead of a wish for another flow."""
+        ask = step.ask
+        if ask is None or ask.type != "choice":
+            return False
+        visible = self._visible_choices(ctx, ask)
+        hidden = [c for c in ask.choices if c not in visible and c.unavailable is not None]
+        picked = _match_choice(hidden, text, None, ctx.lang) if hidden else None
+        if picked is None or picked.unavailable is None:
+            return False
+        ctx.say(self._render_text(picked.unavailable.zh, picked.unavailable.en, ctx))
+        self._ask(ctx, step)
+        return True
 
     def _set_slot(self, ctx: _Ctx, step: Step, value: Any) -> None:
         state = ctx.state

@@ -59,6 +59,8 @@ class Choice(Model):
     title: Text
     synonyms: list[str] = Field(default_factory=list)
     when: str | None = None
+    # said when the person names this choice while its ``when`` hides it (why it cannot be chosen)
+    unavailable: Text | None = None
 
 
 class Validate(Model):
