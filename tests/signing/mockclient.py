@@ -136,6 +136,29 @@ class Client:
             "POST", f"/mock/api/contracts/{contract_id}/{action}", token=token, raw=raw, content_type=ctype
         )
 
+    def create_contract(
+        self,
+        seller: dict[str, Any],
+        buyer_party: dict[str, Any] | list[dict[str, Any]],
+        s_tok: str,
+        signing: str = "online",
+    ) -> tuple[int, Any]:
+        """A flat of ``seller``'s, its title check (which must pass), then a contract with one buyer
+        or a list of them: the answer to ``POST /mock/api/contracts``."""
+        prop = self.seed_property([owner_of(seller)])
+        check = {"cert_type": prop["cert_type"], "cert_number": prop["cert_number"], "region": "shenzhen",
+                 "login_identity": "owner"}  # fmt: skip
+        status, checked = self.call("POST", "/mock/api/title-checks", check, token=s_tok)
+        assert status == 200 and checked["result"] == "pass", checked
+        body = {
+            "property_id": checked["property_id"],
+            "signing": signing,
+            "buyers": buyer_party if isinstance(buyer_party, list) else [buyer_party],
+            "sellers": [{"owner_index": 0, "transfer_share": "1/1", "agent": None}],
+            "terms": TERMS,
+        }
+        return self.call("POST", "/mock/api/contracts", body, token=s_tok)
+
     def contract(self, contract_id: str, token: str) -> dict[str, Any]:
         status, out = self.call("GET", f"/mock/api/contracts/{contract_id}", token=token)
         assert status == 200, out

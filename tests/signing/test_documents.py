@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from signing import documents
 from signing.documents import FORMS, FontMissing, contract_pdf, find_cjk_font
-from tests.signing.mockclient import TERMS, Client, ThreadServer, owner_of, party_of, resident_id
+from tests.signing.mockclient import TERMS, Client, ThreadServer, party_of, resident_id
 
 BUYER_ID = resident_id("19900215", "456")
 
@@ -39,23 +39,7 @@ def _contract(client: Client) -> tuple[str, str, str]:
     seller = client.seed_account()
     buyer = client.seed_account(name="测试乙", id_number=BUYER_ID, mobile="13900139000")
     s_tok, b_tok = client.login(seller), client.login(buyer)
-    prop = client.seed_property([owner_of(seller)])
-    status, check = client.call(
-        "POST",
-        "/mock/api/title-checks",
-        {"cert_type": prop["cert_type"], "cert_number": prop["cert_number"], "region": "shenzhen",
-         "login_identity": "owner"},
-        token=s_tok,
-    )  # fmt: skip
-    assert status == 200, check
-    body: dict[str, Any] = {
-        "property_id": check["property_id"],
-        "signing": "online",
-        "buyers": [party_of(buyer)],
-        "sellers": [{"owner_index": 0, "transfer_share": "1/1", "agent": None}],
-        "terms": TERMS,
-    }
-    status, out = client.call("POST", "/mock/api/contracts", body, token=s_tok)
+    status, out = client.create_contract(seller, party_of(buyer), s_tok)
     assert status == 201, out
     return str(out["contract_id"]), s_tok, b_tok
 

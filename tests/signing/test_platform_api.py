@@ -30,33 +30,6 @@ def _people(client: Client) -> tuple[dict[str, Any], dict[str, Any], str, str]:
     return seller, buyer, client.login(seller), client.login(buyer)
 
 
-def _contract(
-    client: Client,
-    seller: dict[str, Any],
-    buyer_party: dict[str, Any] | list[dict[str, Any]],
-    s_tok: str,
-    signing: str = "online",
-) -> tuple[int, Any]:
-    """Title check, then a contract; ``buyer_party`` is one buyer or a list of them."""
-    prop = client.seed_property([owner_of(seller)])
-    status, check = client.call(
-        "POST",
-        "/mock/api/title-checks",
-        {"cert_type": prop["cert_type"], "cert_number": prop["cert_number"], "region": "shenzhen",
-         "login_identity": "owner"},
-        token=s_tok,
-    )  # fmt: skip
-    assert status == 200 and check["result"] == "pass", check
-    body = {
-        "property_id": check["property_id"],
-        "signing": signing,
-        "buyers": buyer_party if isinstance(buyer_party, list) else [buyer_party],
-        "sellers": [{"owner_index": 0, "transfer_share": "1/1", "agent": None}],
-        "terms": TERMS,
-    }
-    return client.call("POST", "/mock/api/contracts", body, token=s_tok)
-
-
 def _ok(result: tuple[int, Any], status: str | None = None) -> Any:
     code, out = result
     assert code == 200, out
@@ -90,7 +63,7 @@ def test_online_residential_sale_to_filed_then_cancel_filing_edit_and_refile(moc
     assert mock.platform is not None
     mock.platform.on_event.append(hook)
     seller, buyer, s_tok, b_tok = _people(mock)
-    status, created = _contract(mock, seller, party_of(buyer), s_tok)
+    status, created = mock.create_contract(seller, party_of(buyer), s_tok)
     assert status == 201, created
     assert created["status"] == "draft"
     assert created["steps"] == [
@@ -175,10 +148,10 @@ def test_every_recorded_status_change_is_a_lifecycle_edge(mock: ThreadServer) ->
     """Across the scenarios of this module's first test and some cancellations, read back from the store."""
     seller, buyer, s_tok, b_tok = _people(mock)
     # An online contract cancelled directly (manual 7 case 3), one cancelled with confirmation (case 1).
-    _, c1 = _contract(mock, seller, party_of(buyer), s_tok)
+    _, c1 = mock.create_contract(seller, party_of(buyer), s_tok)
     _ok(mock.act(c1["contract_id"], "generate", s_tok))
     _ok(mock.act(c1["contract_id"], "cancellations", b_tok, {"kind": "cancel_netsign"}), "cancelled")
-    _, c2 = _contract(mock, seller, party_of(buyer), s_tok, "offline")
+    _, c2 = mock.create_contract(seller, party_of(buyer), s_tok, "offline")
     cid = c2["contract_id"]
     _ok(mock.act(cid, "generate", s_tok))
     _ok(mock.act(cid, "qualification", b_tok))
@@ -211,10 +184,10 @@ def test_offline_sale_with_an_overseas_buyer_needs_notarization_before_filing(mo
     )
     s_tok = mock.login(seller)
     party = {**party_of(foreigner), "doc_type": "passport"}
-    status, refused = _contract(mock, seller, party, s_tok, "online")
+    status, refused = mock.create_contract(seller, party, s_tok, "online")
     assert status == 422 and refused["error"]["code"] == "online_not_allowed"
     assert [r["code"] for r in refused["error"]["reasons"]] == ["overseas_party"]
-    status, created = _contract(mock, seller, party, s_tok, "offline")
+    status, created = mock.create_contract(seller, party, s_tok, "offline")
     assert status == 201
     assert "foreign_notarization" in created["steps"] and created["steps"][-1] == "filing"
     cid = created["contract_id"]
@@ -233,7 +206,7 @@ def test_offline_sale_with_an_overseas_buyer_needs_notarization_before_filing(mo
 
 def test_each_action_in_a_wrong_state_is_409_saying_what_comes_first(mock: ThreadServer) -> None:
     seller, buyer, s_tok, b_tok = _people(mock)
-    _, created = _contract(mock, seller, party_of(buyer), s_tok)
+    _, created = mock.create_contract(seller, party_of(buyer), s_tok)
     cid = created["contract_id"]
     draft_refusals = [
         (mock.act(cid, "print", s_tok), "备案"),
@@ -275,7 +248,7 @@ def test_isz_refuses_a_party_whose_account_cannot_use_it_at_realname(mock: Threa
     buyer = mock.seed_account(name="李四", id_number=BUYER_ID, mobile="13900139000", can_use_isz=False)
     s_tok, b_tok = mock.login(seller), mock.login(buyer)
     # The contract was filled in saying the buyer can use i深圳; the account says otherwise.
-    _, created = _contract(mock, seller, {**party_of(buyer), "can_use_isz": True}, s_tok)
+    _, created = mock.create_contract(seller, {**party_of(buyer), "can_use_isz": True}, s_tok)
     cid = created["contract_id"]
     _ok(mock.act(cid, "generate", s_tok))
     _ok(mock.act(cid, "qualification", b_tok))
@@ -297,7 +270,7 @@ def test_roles_come_before_status(mock: ThreadServer) -> None:
     seller, buyer, s_tok, b_tok = _people(mock)
     stranger = mock.seed_account(name="王五", id_number=resident_id("19751111", "789"), mobile="13600136000")
     x_tok = mock.login(stranger)
-    _, created = _contract(mock, seller, party_of(buyer), s_tok)
+    _, created = mock.create_contract(seller, party_of(buyer), s_tok)
     cid = created["contract_id"]
     status, out = mock.call("PATCH", f"/mock/api/contracts/{cid}", {"terms": {"price_yuan": 1}}, token=b_tok)
     assert status == 403 and "买方" in out["error"]["message"]
@@ -344,7 +317,7 @@ def test_tokens_none_forged_expired_are_401(mock: ThreadServer) -> None:
 
 def test_uploads_must_be_pdfs_of_at_most_10_mb(mock: ThreadServer) -> None:
     seller, buyer, s_tok, _ = _people(mock)
-    _, created = _contract(mock, seller, party_of(buyer), s_tok)
+    _, created = mock.create_contract(seller, party_of(buyer), s_tok)
     cid = created["contract_id"]
     status, out = mock.upload(cid, "commitment", s_tok, b"GIF89a not a pdf")
     assert status == 415 and out["error"]["code"] == "not_pdf"
@@ -444,7 +417,7 @@ def test_legal_person_binds_an_agent_who_logs_in_for_it(mock: ThreadServer) -> N
 def test_voiding_the_qualification_code_once_a_party_signed_is_409_already_signed(mock: ThreadServer) -> None:
     """Manual 7: the rule (rules.lifecycle, ``anyone_signed``) refuses it; the answer is the mock's 409."""
     seller, buyer, s_tok, b_tok = _people(mock)
-    _, created = _contract(mock, seller, party_of(buyer), s_tok)
+    _, created = mock.create_contract(seller, party_of(buyer), s_tok)
     cid = created["contract_id"]
     _ok(mock.act(cid, "generate", s_tok))
     _ok(mock.act(cid, "qualification", b_tok))
@@ -470,7 +443,9 @@ def test_notarization_is_offered_once_and_only_with_an_overseas_party(mock: Thre
         name="JANE DOE", doc_type="passport", id_number="E87654321", origin="foreign", mobile="13700137001"
     )
     s_tok, f_tok = mock.login(seller), mock.login(foreigner)
-    _, created = _contract(mock, seller, {**party_of(foreigner), "doc_type": "passport"}, s_tok, "offline")
+    _, created = mock.create_contract(
+        seller, {**party_of(foreigner), "doc_type": "passport"}, s_tok, "offline"
+    )
     cid = created["contract_id"]
     _ok(mock.act(cid, "generate", s_tok))
     _ok(mock.act(cid, "qualification", f_tok))
@@ -485,7 +460,7 @@ def test_notarization_is_offered_once_and_only_with_an_overseas_party(mock: Thre
     assert (status, out["error"]["code"]) == (409, "already_notarized")
     # Without an overseas party: not applicable (the same 409 as before the rule moved to rules/).
     local = mock.seed_account(name="王五", id_number=BUYER_ID, mobile="13900139001")
-    _, other = _contract(mock, seller, party_of(local), s_tok, "offline")
+    _, other = mock.create_contract(seller, party_of(local), s_tok, "offline")
     status, out = mock.upload(other["contract_id"], "notarization", s_tok)
     assert (status, out["error"]["code"]) == (409, "not_applicable")
     assert out["error"]["message"] == "涉外合同公证只适用于有境外当事人的线下签署合同（手册5.4.5.1）。"
@@ -498,8 +473,8 @@ def test_a_party_lists_only_its_own_contracts_read_by_account_in_sql(
     seller, buyer, s_tok, b_tok = _people(mock)
     other = mock.seed_account(name="赵六", id_number=resident_id("19800101", "777"), mobile="13600136000")
     o_tok = mock.login(other)
-    _, mine = _contract(mock, seller, party_of(buyer), s_tok)
-    _, theirs = _contract(mock, other, party_of(buyer), o_tok)
+    _, mine = mock.create_contract(seller, party_of(buyer), s_tok)
+    _, theirs = mock.create_contract(other, party_of(buyer), o_tok)
     assert mock.platform is not None
     store = mock.platform.store
     read: list[str] = []
@@ -524,7 +499,7 @@ def test_a_party_lists_only_its_own_contracts_read_by_account_in_sql(
 
 def _signed_offline(client: Client, seller: dict[str, Any], buyers: list[dict[str, Any]], s_tok: str) -> str:
     """An offline residential contract between local parties, taken to ``signed``; its id."""
-    status, created = _contract(client, seller, [party_of(b) for b in buyers], s_tok, "offline")
+    status, created = client.create_contract(seller, [party_of(b) for b in buyers], s_tok, "offline")
     assert status == 201, created
     cid = str(created["contract_id"])
     _ok(client.act(cid, "generate", s_tok), "text_generated")
@@ -619,7 +594,7 @@ def test_a_rejected_qualification_is_applied_for_again_and_each_review_texts_bot
     mock: ThreadServer,
 ) -> None:
     seller, buyer, s_tok, b_tok = _people(mock)
-    _, created = _contract(mock, seller, party_of(buyer), s_tok)
+    _, created = mock.create_contract(seller, party_of(buyer), s_tok)
     cid = created["contract_id"]
     _ok(mock.act(cid, "generate", s_tok))
     _ok(mock.act(cid, "qualification", b_tok), "qualification_pending")
@@ -662,7 +637,7 @@ def _get_text(client: Client, path: str, token: str | None) -> tuple[int, str, b
 
 def test_the_contract_text_is_html_for_every_party_and_nobody_else(mock: ThreadServer) -> None:
     seller, buyer, s_tok, b_tok = _people(mock)
-    _, created = _contract(mock, seller, party_of(buyer), s_tok)
+    _, created = mock.create_contract(seller, party_of(buyer), s_tok)
     cid = created["contract_id"]
     for token in (s_tok, b_tok):
         status, ctype, body = _get_text(mock, f"/mock/api/contracts/{cid}/text", token)

@@ -16,7 +16,7 @@ from conftest import ROOT, ServerProcess, free_port
 from dialogs.manual import ManualIndex
 from esf_settings import load_settings
 from storage.staff import StaffStore, hash_password
-from tests.signing.mockclient import ADMIN, PDF, TERMS, Client, owner_of, party_of, resident_id
+from tests.signing.mockclient import ADMIN, PDF, Client, party_of, resident_id
 
 PASSWORD = "tools-Secret-4242"
 MANUAL = load_settings(ROOT / "config.yaml").paths.manual
@@ -104,19 +104,7 @@ def _contract(client: Client) -> tuple[str, dict[str, Any], dict[str, Any], str,
     seller = client.seed_account(name="陈大文", id_number=SELLER_ID)
     buyer = client.seed_account(name="李小四", id_number=BUYER_ID, mobile="13900139000")
     s_tok, b_tok = client.login(seller), client.login(buyer)
-    prop = client.seed_property([owner_of(seller)])
-    check = {"cert_type": prop["cert_type"], "cert_number": prop["cert_number"], "region": "shenzhen",
-             "login_identity": "owner"}  # fmt: skip
-    status, checked = client.call("POST", "/mock/api/title-checks", check, token=s_tok)
-    assert status == 200 and checked["result"] == "pass", checked
-    body = {
-        "property_id": checked["property_id"],
-        "signing": "online",
-        "buyers": [party_of(buyer)],
-        "sellers": [{"owner_index": 0, "transfer_share": "1/1", "agent": None}],
-        "terms": TERMS,
-    }
-    status, created = client.call("POST", "/mock/api/contracts", body, token=s_tok)
+    status, created = client.create_contract(seller, party_of(buyer), s_tok)
     assert status == 201, created
     return str(created["contract_id"]), seller, buyer, s_tok, b_tok
 
