@@ -40,28 +40,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from dialogs.contract_texts import contract_texts
+from rules import RULE_NAMES
 from rules.codes import DOC_TYPE_NAMES, ORIGIN_NAMES, PARTY_TYPE_NAMES
 
 PASSWORD_ENV = "ESF_DESK_PASSWORD"
 TIMEOUT = 30.0
 
-RULES = (
-    "validate_id",
-    "validate_cert_number",
-    "allowed_doc_types",
-    "signing_options",
-    "contract_steps",
-    "title_check",
-    "cancel_unfiled",
-    "cancel_filed",
-    "permission",
-    "realname_level",
-)
 INT_FIELDS = {"account_level", "level"}
 TRUE_WORDS = {"true", "yes", "y", "1", "是", "对"}
 FALSE_WORDS = {"false", "no", "n", "0", "否", "不"}
 SENDERS = {"user": "市民", "assistant": "助手", "staff": "坐席", "platform": "平台"}
-ROLE_NAMES = {"buyer": "买方", "seller": "卖方"}
+PARTY_ROLES = ("buyer", "seller")  # the party shorthand's keys (their names: dialogs/contract_texts.yaml)
 
 # The party shorthand: ROLE=TYPE[:ORIGIN][:FLAG...]
 TYPE_WORDS = {
@@ -439,7 +429,7 @@ class Desk:
                     body[key[:-1]] = json.loads(raw)
                 except ValueError:
                     raise DeskError(f"{key}= 后面不是 JSON / not JSON after {key}=") from None
-            elif name == "signing_options" and key in ROLE_NAMES:
+            elif name == "signing_options" and key in PARTY_ROLES:
                 parties.append(parse_party(key, raw))
             else:
                 body[key] = parse_value(key, raw)
@@ -492,7 +482,7 @@ class Desk:
             key, eq, raw = arg.partition("=")
             if not eq:
                 raise DeskError(f"“{arg}” 应为 key=value / should be key=value（help situation）")
-            if key in ROLE_NAMES:
+            if key in PARTY_ROLES:
                 parties.append(parse_party(key, raw))
             elif key == "usage":
                 if raw.lower() not in USAGE_WORDS:
@@ -595,7 +585,7 @@ class Desk:
         if not party["can_use_isz"]:
             extra.append("无i深圳")
         return (
-            f"{ROLE_NAMES[party['role']]}{number}·{PARTY_TYPE_NAMES[party['type']][0]}"
+            f"{contract_texts().role(party['role'])}{number}·{PARTY_TYPE_NAMES[party['type']][0]}"
             f"·{ORIGIN_NAMES[party['origin']][0]}" + (f"（{'，'.join(extra)}）" if extra else "")
         )
 
@@ -609,7 +599,7 @@ class Desk:
     def do_help(self, rest: str) -> None:
         topic = ALIASES.get(rest.strip().lower(), rest.strip().lower())
         if topic == "rule":
-            self.console.print(HELP_RULE.format(rules=", ".join(RULES)), markup=False, highlight=False)
+            self.console.print(HELP_RULE.format(rules=", ".join(RULE_NAMES)), markup=False, highlight=False)
             return
         if topic == "situation":
             self.console.print(HELP_SITUATION, markup=False, highlight=False)
@@ -657,7 +647,7 @@ class Desk:
         if exc.code == "unknown_session":
             return "没有这个会话（或已过期）/ no such conversation (or it has expired)"
         if exc.code == "unknown_rule":
-            return f"没有这个规则 / no such rule: 可用 / known: {', '.join(RULES)}"
+            return f"没有这个规则 / no such rule: 可用 / known: {', '.join(RULE_NAMES)}"
         if exc.status == 429:
             return f"请求过于频繁，请 {exc.headers.get('Retry-After', '?')} 秒后再试 / too many requests"
         return f"服务器拒绝 / refused ({exc.status} {exc.code}): {exc.message}"
