@@ -24,7 +24,7 @@ from . import documents
 from . import models as m
 from .demo import load_demo
 from .documents import FORMS, FontMissing, contract_html, form_pdf
-from .http import ApiError, bearer, errors_middleware, read_json, read_pdf_body, read_pdf_parts
+from .http import ApiError, api_error_of, bearer, errors_middleware, read_json, read_pdf_body, read_pdf_parts
 from .messages import msg
 from .platform import Platform
 from .webhook import WebhookNotifier
@@ -359,8 +359,7 @@ async def _root_errors(request: web.Request, handler: Handler) -> web.StreamResp
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        reason = exc.reason or "error"
-        return ApiError(exc.status, reason.lower().replace(" ", "_"), reason).response()
+        return api_error_of(exc).response()
 
 
 def make_root_app(store: Store, platform: Platform) -> web.Application:

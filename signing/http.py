@@ -46,6 +46,12 @@ class ApiError(Exception):
         return web.json_response({"error": error}, status=self.status)
 
 
+def api_error_of(exc: web.HTTPException) -> ApiError:
+    """aiohttp's own 4xx/5xx (no route, wrong method …) in the error shape: its reason as the code."""
+    reason = exc.reason or "error"
+    return ApiError(exc.status, reason.lower().replace(" ", "_"), reason)
+
+
 @web.middleware
 async def errors_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -60,8 +66,7 @@ async def errors_middleware(
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        code = (exc.reason or "error").lower().replace(" ", "_")
-        response = ApiError(exc.status, code, exc.reason or "error").response()
+        response = api_error_of(exc).response()
     except Exception:
         # No body, no personal data: the method and the route's pattern only.
         route = request.match_info.route.resource
