@@ -90,8 +90,12 @@ def _one_round(text: str) -> str:
     return " ".join(_lower(_simplified(to_halfwidth(text))).split())
 
 
+@lru_cache(maxsize=8192)
 def normalize_text(text: str) -> str:
     """The normalised form of ``text``: Simplified, half-width, lower case, single spaces, stripped.
+
+    Remembered per text: one turn normalises its message for the NLU, the FAQ and each of the
+    engine's word checks (acknowledgement, party, information, language request).
 
     Idempotent: ``normalize_text(normalize_text(s)) == normalize_text(s)``.
 
