@@ -60,7 +60,7 @@ from pydantic import Field
 from dialogs.engine import Assistant
 from dialogs.i18n import pick
 from dialogs.privacy import mask_text
-from dialogs.render import evaluate, render
+from dialogs.render import render
 from storage import NewMessage, UnknownSession, VersionConflict
 from storage.staff import (
     StaffAccount,
@@ -447,26 +447,9 @@ def summarise(assistant: Assistant, state: dict[str, Any]) -> str:
     if not flow_id or flow_id not in assistant.flows:
         return "无进行中的流程（自由提问）"
     flow = assistant.flows[flow_id]
-    slots, results = state.get("slots", {}), state.get("results", {})
-    context = {
-        **results,
-        **slots,
-        "slots": slots,
-        "results": results,
-        "lang": state.get("lang", "zh"),
-        "today": assistant.today().isoformat(),
-    }
+    slots = state.get("slots", {})
     step = state.get("step")
-    asks = []
-    for s in flow.steps:
-        if s.ask is None:
-            continue
-        try:
-            applies = s.when is None or bool(evaluate(s.when, context))
-        except Exception:  # a condition on answers not given yet
-            applies = True
-        if applies or s.id == step:
-            asks.append(s)
+    asks = assistant.asks_that_apply(state)
     ids = [s.id for s in asks]
     where = f"第{ids.index(step) + 1}/{len(ids)}步 {step}" if step in ids else f"步骤 {step or '—'}"
     missing = [s.ask.slot for s in asks if s.ask is not None and s.ask.slot not in slots]

@@ -1203,21 +1203,30 @@ class Assistant:
         step = self._current_step(state)
         if step is None or step.ask is None:
             return None
+        asks = [s.id for s in self.asks_that_apply(state)]
+        return Progress(current=asks.index(step.id) + 1, total=len(asks))
+
+    def asks_that_apply(self, state: dict[str, Any]) -> list[Step]:
+        """The flow's questions whose ``when`` holds on the answers so far, and the current step
+        if it is a question: what 第3步/共7步 counts, and what the staff queue says is missing."""
+        if not state.get("flow") or state["flow"] not in self.flows:
+            return []
         flow = self.flows[state["flow"]]
+        slots, results = state.get("slots", {}), state.get("results", {})  # a stored state too (the desk)
         context = {
-            **state["results"],
-            **state["slots"],
-            "slots": state["slots"],
-            "lang": state["lang"],
+            **results,
+            **slots,
+            "slots": slots,
+            "lang": state.get("lang", "zh"),
             "linked": self._linked(state),
         }
         holds = iter(evaluate_all(flow.ask_conditions, context))  # one Jinja call for all the ``when``s
-        asks = [i for i, s in enumerate(flow.steps) if s.ask is not None and (s.when is None or next(holds))]
-        current = flow.index(step.id)
-        if current not in asks:
-            asks.append(current)
-            asks.sort()
-        return Progress(current=asks.index(current) + 1, total=len(asks))
+        current = state.get("step")
+        return [
+            s
+            for s in flow.steps
+            if s.ask is not None and ((s.when is None or next(holds)) or s.id == current)
+        ]
 
     def _context(self, ctx: _Ctx, **extra: Any) -> dict[str, Any]:
         state = ctx.state
